@@ -1,0 +1,60 @@
+"""Rendering through Copier's Python API, with Copier's errors turned into gogen's."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from gogen.errors import GogenError
+
+TEMPLATE_FILES = ("copier.yml", "template", "migrations")
+"""What a template source needs, relative to the repository root."""
+
+
+def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None) -> None:
+    """Render `src` (a git URL, repository or directory) at `vcs_ref` into `dst`."""
+    import copier  # imported lazily: it costs a quarter of a second
+    from copier import errors as copier_errors
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            copier.run_copy(
+                src,
+                dst,
+                data=dict(answers),
+                vcs_ref=vcs_ref,
+                defaults=True,
+                unsafe=True,
+                quiet=True,
+                overwrite=True,
+                skip_tasks=True,
+            )
+        except (ValueError, copier_errors.CopierError) as exc:
+            raise GogenError(f"rendering failed: {one_line(exc)}", 1) from exc
+
+
+def render_local(root: Path, dst: Path, answers: Mapping[str, Any]) -> None:
+    """Render the template in a source tree as it is on disk (for template development).
+
+    The tree is copied to a plain directory first, so uncommitted changes render and no git
+    state matters.
+    """
+    with tempfile.TemporaryDirectory(prefix="gogen-src-") as tmp:
+        src = Path(tmp)
+        for name in TEMPLATE_FILES:
+            path = root / name
+            if path.is_dir():
+                shutil.copytree(path, src / name)
+            elif path.exists():
+                shutil.copy2(path, src / name)
+        copy(str(src), dst, answers, None)
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
