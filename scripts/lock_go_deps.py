@@ -92,13 +92,8 @@ def pin_and_tidy(service: Path) -> None:
 
 
 def direct_requirements(gomod: str) -> set[str]:
-    found = set()
-    for line in gomod.splitlines():
-        parts = line.strip().split()
-        if len(parts) >= 2 and parts[1].startswith("v") and "// indirect" not in line:
-            if parts[0] not in {"module", "go", "require", "tool"}:
-                found.add(parts[0])
-    return found
+    direct, _, _ = split_gomod(gomod)
+    return {line.split()[0] for line in direct}
 
 
 # --- conditions ----------------------------------------------------------------------------
@@ -243,7 +238,8 @@ def gomod_template(mods: Sequence[str], combos: Sequence[dict[str, object]],
     direct = [p[0] for p in parts]
     indirect = [p[1] for p in parts]
     tools = [p[2] for p in parts]
-    text = GENERATED_HEADER + first_line + "\n\ngo {{ go_version if go_version.count('.') == 2 else go_version ~ '.0' }}\n"
+    go_line = "go {{ go_version if go_version.count('.') == 2 else go_version ~ '.0' }}"
+    text = f"{GENERATED_HEADER}{first_line}\n\n{go_line}\n"
     for name, groups in (("tool", tools), ("require", direct), ("require", indirect)):
         union = ordered_union(groups, key=lambda s: s.split()[0])
         if not union:
@@ -260,10 +256,8 @@ def gomod_template(mods: Sequence[str], combos: Sequence[dict[str, object]],
 
 def gosum_template(sums: Sequence[str], combos: Sequence[dict[str, object]]) -> str:
     groups = [s.splitlines() for s in sums]
-    union = ordered_union(groups)
-    union.sort(key=lambda line: ([int(p) if p.isdigit() else p for p in sum_key(line)[0].split("/")], line))
-    # keep go's own order: it sorts by module path, then version; the tidy output per combo
-    # already has it, so take the first-seen order across combinations where they agree.
+    # go sorts go.sum by module path, then semantic version; every combination's file is in that
+    # order already, so merge those orders rather than re-implement go's sort.
     order = merge_orders(groups)
     return GENERATED_HEADER + guarded(groups, combos, order)
 

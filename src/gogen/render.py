@@ -19,6 +19,7 @@ def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None) -
     """Render `src` (a git URL, repository or directory) at `vcs_ref` into `dst`."""
     import copier  # imported lazily: it costs a quarter of a second
     from copier import errors as copier_errors
+    from jinja2 import TemplateError
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -34,7 +35,7 @@ def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None) -
                 overwrite=True,
                 skip_tasks=True,
             )
-        except (ValueError, copier_errors.CopierError) as exc:
+        except (ValueError, OSError, TemplateError, copier_errors.CopierError) as exc:
             raise GogenError(f"rendering failed: {one_line(exc)}", 1) from exc
 
 

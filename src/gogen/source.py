@@ -1,0 +1,133 @@
+"""Where templates come from, and what a generated service records about it.
+
+A service records the canonical git URL of the template repository and a release tag, never a
+path of the machine that generated it, so plain `copier update` works anywhere that reaches the
+URL. The installed gogen carries the template's whole history as a git bundle; inside gogen's
+process only, git is told that the URL lives in that bundle, so nothing needs the network.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from gogen import __version__
+from gogen.errors import GogenError
+
+DEFAULT_TEMPLATE_URL = "https://github.com/gogen-dev/gogen.git"
+URL_ENV = "GOGEN_TEMPLATE_URL"
+RELEASE_TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
+GIT_URL = re.compile(r"^(https?://|ssh://|git://|git@|git\+)")
+
+
+def template_url() -> str:
+    return os.environ.get(URL_ENV, "").strip() or DEFAULT_TEMPLATE_URL
+
+
+def require_git() -> None:
+    if shutil.which("git") is None:
+        raise GogenError("git is not installed or not on PATH: gogen needs git to render templates")
+
+
+def bundle_path() -> Path:
+    path = Path(str(resources.files("gogen") / "_bundle" / "template.bundle"))
+    if not path.is_file():
+        raise GogenError(
+            "this gogen installation carries no template history (it was not built from a git "
+            "clone); reinstall gogen from a release wheel, or pass --template"
+        )
+    return path
+
+
+def release_tags(bundle: Path) -> list[str]:
+    """Release tags in the bundle, oldest first."""
+    out = subprocess.run(["git", "bundle", "list-heads", str(bundle)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise GogenError(f"the bundled template history is unreadable: {out.stderr.strip()}")
+    tags = [line.split()[1].removeprefix("refs/tags/") for line in out.stdout.splitlines()
+            if "refs/tags/" in line]
+    return sorted((t for t in tags if RELEASE_TAG.match(t)), key=version_key)
+
+
+def version_key(tag: str) -> tuple[int, ...]:
+    match = RELEASE_TAG.match(tag)
+    return tuple(int(g) for g in match.groups()) if match else (-1,)
+
+
+def installed_release() -> str:
+    """The tag of the release this gogen ships (the newest bundled one for a development build)."""
+    if RELEASE_TAG.match(f"v{__version__}"):
+        return f"v{__version__}"
+    tags = release_tags(bundle_path())
+    if not tags:
+        raise GogenError("the bundled template history has no release tag; pass --template")
+    return tags[-1]
+
+
+def offline_git_env(url: str | None = None) -> dict[str, str]:
+    """Environment that makes git read `url` from the bundled history."""
+    return {
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": f"url.{bundle_path()}.insteadOf",
+        "GIT_CONFIG_VALUE_0": url or template_url(),
+    }
+
+
+@contextmanager
+def git_env(env: dict[str, str]) -> Iterator[None]:
+    """Apply `env` to the git processes Copier starts (plumbum snapshots os.environ at import)."""
+    from plumbum import local
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        with local.env(**env):
+            yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@dataclass(frozen=True)
+class Source:
+    """A template source for Copier, and whether services rendered from it can be updated."""
+
+    src: str
+    vcs_ref: str | None
+    env: dict[str, str]
+    updatable: bool
+    note: str = ""
+
+
+def bundled(vcs_ref: str | None = None, online: bool = False) -> Source:
+    """The canonical URL, read from the installed bundle unless `online`."""
+    ref = vcs_ref or installed_release()
+    env = {} if online else offline_git_env()
+    return Source(template_url(), ref, env, updatable=True)
+
+
+def explicit(src: str, vcs_ref: str | None) -> Source:
+    """A source named with --template: a URL, a local repository or a plain directory."""
+    if GIT_URL.match(src):
+        return Source(src, vcs_ref, {}, updatable=True)
+    path = Path(src).expanduser().resolve()
+    if not (path / "copier.yml").is_file() and not (path / "copier.yaml").is_file():
+        raise GogenError(f"--template: {src} is not a gogen template (no copier.yml there)")
+    if (path / ".git").exists():
+        note = (f"the service records the local path {path} as its template source: it can be "
+                "updated only on this machine while that repository stays there")
+        return Source(str(path), vcs_ref or "HEAD", {}, updatable=False, note=note)
+    note = (f"{path} is a plain directory, not a git repository: the service records no template "
+            "version and can never be updated with copier update")
+    return Source(str(path), None, {}, updatable=False, note=note)

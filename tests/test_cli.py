@@ -1,0 +1,163 @@
+"""The command line: bad input is refused with one line naming the field, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gogen import __version__
+from gogen.cli import app
+from support.render import ROOT
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plain copy of the working tree's template (no git: fast, and renders uncommitted work)."""
+    dst = tmp_path_factory.mktemp("template")
+    shutil.copy2(ROOT / "copier.yml", dst / "copier.yml")
+    shutil.copytree(ROOT / "template", dst / "template")
+    shutil.copytree(ROOT / "migrations", dst / "migrations")
+    return dst
+
+
+def gogen(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+BAD_INPUT = [
+    # (args after `new`, field named in the message)
+    (["bad_Name"], "project_name"),
+    (["Ledger"], "project_name"),
+    (["1ledger"], "project_name"),
+    (["ledger--service"], "project_name"),
+    (["ledger-"], "project_name"),
+    (["-ledger"], None),  # click reads it as an option: still exit 2
+    (["a" * 64], "project_name"),
+    (["svc", "--module", "bad path"], "module_path"),
+    (["svc", "--module", "github.com"], "module_path"),
+    (["svc", "--module", "Github.com/acme/svc"], "module_path"),
+    (["svc", "--module", "github.com/acme/svc/"], "module_path"),
+    (["svc", "--http", "flask"], "http_framework"),
+    (["svc", "--http", "gin"], "http_framework"),
+    (["svc", "--preset", "bank"], "preset"),
+    (["svc", "--db", "oracle"], "databases"),
+    (["svc", "--db", "postgres", "--db", "postgres"], "databases"),
+    (["svc", "--broker", "sqs"], "brokers"),
+    (["svc", "--broker", "kafka"], "brokers"),
+    (["svc", "--cache", "memcached"], "cache"),
+    (["svc", "--auth", "basic"], "auth"),
+    (["svc", "--grpc"], "grpc"),
+    (["svc", "--data", "go_version=1.21"], "go_version"),
+    (["svc", "--data", "go_version=latest"], "go_version"),
+    (["svc", "--data", "observability=maybe"], "observability"),
+    (["svc", "--data", "colour=blue"], "colour"),
+    (["svc", "--data", "novalue"], "--data"),
+    (["svc", "--http", "chi", "--data", "http_framework=stdlib"], "http_framework"),
+    (["svc", "--data", "project_name=other"], "project_name"),
+    (["svc", "--preset", "minimal", "--db", "postgres"], "databases"),
+    (["svc", "--preset", "ledger", "--data", "databases=[]"], "databases"),
+    (["svc", "--data", "description=" + "x" * 201], "description"),
+]
+
+
+@pytest.mark.parametrize(("args", "field"), BAD_INPUT, ids=[" ".join(a)[:40] for a, _ in BAD_INPUT])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(
+    args: list[str], field: str | None, tmp_path: Path, template_dir: Path
+) -> None:
+    code, _, stderr = gogen("new", *args, "--output", str(tmp_path), "--template",
+                            str(template_dir), "--no-go-download")
+    assert code == 2, stderr
+    assert list(tmp_path.iterdir()) == []
+    if field is not None:
+        lines = stderr.strip().splitlines()
+        assert len(lines) == 1, stderr
+        assert lines[0].startswith(f"error: {field}:"), stderr
+
+
+def test_non_empty_target_is_refused_and_kept(tmp_path: Path, template_dir: Path) -> None:
+    target = tmp_path / "svc"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    code, _, stderr = gogen("new", "svc", "--output", str(tmp_path), "--template",
+                            str(template_dir), "--preset", "minimal", "--no-go-download")
+    assert code == 2
+    assert len(stderr.strip().splitlines()) == 1
+    assert "not empty" in stderr and "--force" in stderr
+    assert [p.name for p in target.iterdir()] == ["keep.txt"]
+
+
+def test_force_writes_into_a_non_empty_directory(tmp_path: Path, template_dir: Path) -> None:
+    target = tmp_path / "svc"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    code, _, stderr = gogen("new", "svc", "--output", str(tmp_path), "--template",
+                            str(template_dir), "--preset", "minimal", "--no-go-download",
+                            "--force")
+    assert code == 0, stderr
+    assert (target / "keep.txt").read_text() == "mine"
+    assert (target / "go.mod").is_file()
+
+
+def test_new_renders_commits_and_warns_about_a_plain_template(tmp_path: Path,
+                                                             template_dir: Path) -> None:
+    code, stdout, stderr = gogen("new", "payments-api", "--output", str(tmp_path), "--template",
+                                 str(template_dir), "--preset", "minimal", "--http", "stdlib",
+                                 "--module", "example.com/team/payments-api", "--no-go-download")
+    assert code == 0, stderr
+    service = tmp_path / "payments-api"
+    assert "can never be updated" in stderr
+    answers = (service / ".copier-answers.yml").read_text()
+    assert "http_framework: stdlib" in answers
+    assert "module_path: example.com/team/payments-api" in answers
+    assert (service / "go.mod").read_text().startswith("module example.com/team/payments-api\n")
+    assert (service / ".git").is_dir()
+    assert "Created" in stdout
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_failure_while_rendering_leaves_nothing(tmp_path: Path, template_dir: Path) -> None:
+    broken = tmp_path / "broken-template"
+    shutil.copytree(template_dir, broken)
+    (broken / "template" / "broken.txt.jinja").write_text("{{ undefined_variable.attr }}")
+    out = tmp_path / "out"
+    code, _, stderr = gogen("new", "svc", "--output", str(out), "--template", str(broken),
+                            "--preset", "minimal", "--no-go-download")
+    assert code == 1
+    assert stderr.strip().splitlines()[-1].startswith("error: rendering failed")
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_no_git_skips_the_repository(tmp_path: Path, template_dir: Path) -> None:
+    code, _, stderr = gogen("new", "svc", "--output", str(tmp_path), "--template",
+                            str(template_dir), "--preset", "minimal", "--no-go-download",
+                            "--no-git")
+    assert code == 0, stderr
+    assert not (tmp_path / "svc" / ".git").exists()
+
+
+def test_version() -> None:
+    code, stdout, _ = gogen("--version")
+    assert code == 0
+    assert stdout.strip() == f"gogen {__version__}"
+
+
+def test_new_help_lists_every_answer_flag() -> None:
+    code, stdout, _ = gogen("new", "--help")
+    assert code == 0
+    for flag in ("--module", "--preset", "--http", "--db", "--broker", "--cache", "--grpc",
+                 "--auth", "--data", "--defaults", "--output", "--template", "--vcs-ref",
+                 "--force"):
+        assert flag in stdout
+
+
+def test_update_refuses_a_directory_without_answers(tmp_path: Path) -> None:
+    code, _, stderr = gogen("update", str(tmp_path))
+    assert code == 2
+    assert "has no .copier-answers.yml" in stderr
+    assert len(stderr.strip().splitlines()) == 1
