@@ -35,3 +35,17 @@ def rendered(tmp_path: Path) -> Iterator[object]:
         return render_service(tmp_path / str(answers.get("project_name", "svc")), answers)
 
     yield render
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[object]:
+    """A throwaway PostgreSQL cluster; required (a failure, never a skip) under CI=true."""
+    from support.postgres import pg_bin, throwaway_cluster
+
+    if pg_bin() is None:
+        message = "PostgreSQL is not installed (scripts/install-servers installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with throwaway_cluster() as server:
+        yield server

@@ -118,8 +118,10 @@ def validate(answers: Mapping[str, Any]) -> dict[str, Any]:
         value = coerce(key, answers[key]) if key in answers else default(key, result)
         if value is None:
             raise AnswerError(key, "is required")
-        result[key] = value
         check(question, value)
+        if question.kind == "multi":
+            value = sorted(value, key=question.choices.index)
+        result[key] = value
     for key in answers:
         if key not in BY_KEY:
             coerce(key, answers[key])

@@ -1,0 +1,17 @@
+.PHONY: test lint lock goldens release-tags
+
+test:            ## set up and run every test (what CI runs)
+	scripts/test
+
+lint:
+	.venv/bin/ruff check src tests scripts migrations
+	.venv/bin/mypy src
+
+lock:            ## regenerate template/go.mod.jinja and go.sum.jinja from template/go-deps.toml
+	.venv/bin/python scripts/lock_go_deps.py
+
+goldens:         ## refresh golden files after a deliberate template change (review the diff!)
+	.venv/bin/pytest tests/test_golden.py --update-goldens
+
+release-tags:    ## recreate the vX.Y.Z tags of every release in this clone
+	.venv/bin/python scripts/releases.py tag
