@@ -161,3 +161,49 @@ def test_update_refuses_a_directory_without_answers(tmp_path: Path) -> None:
     assert code == 2
     assert "has no .copier-answers.yml" in stderr
     assert len(stderr.strip().splitlines()) == 1
+
+
+def test_missing_git_is_one_clear_line(tmp_path: Path, template_dir: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    code, _, stderr = gogen("new", "svc", "--output", str(tmp_path), "--template", str(template_dir),
+                            "--preset", "minimal", "--no-go-download")
+    assert code == 2
+    assert stderr.strip() == "error: git is not installed or not on PATH: gogen needs git to render templates"
+    code, _, stderr = gogen("update", str(tmp_path))
+    assert code == 2
+
+
+def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    import questionary
+
+    from gogen import prompts
+
+    asked: list[str] = []
+
+    class Reply:
+        def __init__(self, value: object) -> None:
+            self.value = value
+
+        def ask(self) -> object:
+            return self.value
+
+    def fake(kind: str, value_for: dict[str, object]):  # type: ignore[no-untyped-def]
+        def prompt(message: str, **_: object) -> Reply:
+            asked.append(message)
+            return Reply(value_for.get(message, _.get("default")))
+        return prompt
+
+    monkeypatch.setattr(questionary, "text", fake("text", {"Go module path": "example.com/x/svc"}))
+    monkeypatch.setattr(questionary, "select", fake("select", {"HTTP framework": "stdlib"}))
+    monkeypatch.setattr(questionary, "checkbox", fake("checkbox", {"Message brokers": []}))
+    monkeypatch.setattr(questionary, "confirm", fake("confirm", {"gRPC adapter": False}))
+    final = prompts.ask({"project_name": "svc", "preset": "minimal", "databases": []})
+    assert "Preset" not in asked and "Databases" not in asked
+    assert final["http_framework"] == "stdlib"
+    assert final["module_path"] == "example.com/x/svc"
+    from gogen import generate
+
+    resolved = generate.resolve_answers(final)
+    command = prompts.equivalent_command("svc", resolved)
+    assert command == "gogen new svc --defaults --module example.com/x/svc --preset minimal --http stdlib"
