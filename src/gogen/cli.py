@@ -139,7 +139,8 @@ def update(
         if src.vcs_ref == recorded["_commit"]:
             out.print(f"{service.name} is already at {src.vcs_ref}")
             return
-        if source.version_key(str(src.vcs_ref)) < source.version_key(str(recorded["_commit"])):
+        target, current = source.version_key(str(src.vcs_ref)), source.version_key(str(recorded["_commit"]))
+        if min(target, current) >= (0,) and target < current:
             raise GogenError(f"{service.name} is at {recorded['_commit']}, newer than {src.vcs_ref}: "
                              "upgrade gogen, or pass --online --vcs-ref with a newer release")
         with err.status(f"Working out the update {recorded['_commit']} -> {src.vcs_ref}"):
