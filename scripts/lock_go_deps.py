@@ -80,12 +80,17 @@ def pin_and_tidy(service: Path) -> None:
             f"\t{m} {v}\n" for m, v in sorted({spec for spec in tools.values()})
         )
         tool_lines = "".join(f"\t{name}\n" for name in sorted(tools))
-        tools_mod.write_text(
-            f"{module_line(gomod)}/tools\n\n{go_directive(gomod)}\n\n"
-            f"tool (\n{tool_lines})\n\nrequire (\n{tool_requires})\n"
-        )
-        (service / "tools.sum").unlink(missing_ok=True)
-        run_go(["mod", "tidy", "-modfile=tools.mod"], service)
+        # Tidy the tool module on its own: with -modfile, go would take the service's packages
+        # for packages of the tool module.
+        with tempfile.TemporaryDirectory(prefix="gogen-tools-") as tmp:
+            scratch = Path(tmp)
+            (scratch / "go.mod").write_text(
+                f"{module_line(gomod)}/tools\n\n{go_directive(gomod)}\n\n"
+                f"tool (\n{tool_lines})\n\nrequire (\n{tool_requires})\n"
+            )
+            run_go(["mod", "tidy"], scratch)
+            tools_mod.write_text((scratch / "go.mod").read_text())
+            (service / "tools.sum").write_text((scratch / "go.sum").read_text())
     unknown = direct_requirements(gomod.read_text()) - set(modules)
     if unknown:
         raise SystemExit(f"{service}: imports modules not pinned in go-deps.toml: {sorted(unknown)}")

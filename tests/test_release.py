@@ -298,3 +298,33 @@ def test_a_tree_without_history_cannot_build_a_wheel(tmp_path: Path) -> None:
                str(tmp_path / "dist"), str(export)], check=False)
     assert proc.returncode != 0
     assert "not a git clone" in proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def head_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """gogen built from a clone of this repository's HEAD (its real releases), installed fresh."""
+    base = tmp_path_factory.mktemp("head")
+    repo = clone(base / "repo")
+    wheel = build_wheel(repo, base / "dist")
+    bindir = make_venv(base / "venv")
+    pip_install(bindir, wheel)
+    return bindir
+
+
+def test_real_answer_rename_migrates_from_0_1_0_to_0_2_0(head_venv: Path, tmp_path: Path) -> None:
+    """copier.yml's own _migrations: org_prefix (0.1.0) became module_prefix (0.2.0)."""
+    gogen_bin = str(head_venv / "gogen")
+    env = env_without_network_hints()
+    sh([gogen_bin, "new", "ledger-service", "--defaults", "--vcs-ref", "v0.1.0", "-o", str(tmp_path)],
+       cwd=tmp_path, env=env)
+    service = tmp_path / "ledger-service"
+    before = yaml.safe_load((service / ".copier-answers.yml").read_text())
+    assert before["_commit"] == "v0.1.0"
+    assert before["org_prefix"] == "github.com/acme"
+    proc = sh(offline([gogen_bin, "update", "--vcs-ref", "v0.2.0"]), cwd=service, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "answer   org_prefix -> module_prefix (migrated)" in proc.stdout
+    after = yaml.safe_load((service / ".copier-answers.yml").read_text())
+    assert after["_commit"] == "v0.2.0"
+    assert "org_prefix" not in after
+    assert after["module_prefix"] == "github.com/acme"
