@@ -1,0 +1,48 @@
+package ledger
+
+import "math"
+
+// Currency is an ISO 4217 alphabetic currency code such as "USD".
+type Currency string
+
+// ParseCurrency returns s as a Currency if it is three uppercase ASCII letters.
+func ParseCurrency(s string) (Currency, bool) {
+	if len(s) != 3 {
+		return "", false
+	}
+	for i := range len(s) {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return "", false
+		}
+	}
+	return Currency(s), true
+}
+
+// Direction is the side of a posting: debit or credit.
+type Direction string
+
+// The two sides of double-entry bookkeeping.
+const (
+	Debit  Direction = "debit"
+	Credit Direction = "credit"
+)
+
+// Valid reports whether d is Debit or Credit.
+func (d Direction) Valid() bool { return d == Debit || d == Credit }
+
+// Opposite returns the other side.
+func (d Direction) Opposite() Direction {
+	if d == Debit {
+		return Credit
+	}
+	return Debit
+}
+
+// addAmount returns a+b for non-negative minor-unit amounts, or false if the
+// sum does not fit in an int64.
+func addAmount(a, b int64) (int64, bool) {
+	if b > math.MaxInt64-a {
+		return 0, false
+	}
+	return a + b, true
+}
