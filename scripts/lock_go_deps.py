@@ -171,7 +171,11 @@ def condition(needed: frozenset[int], combos: Sequence[dict[str, object]],
 
 def guarded(lines_per_combo: Sequence[list[str]], combos: Sequence[dict[str, object]],
             order: Sequence[str]) -> str:
-    """Template text that renders, for each combination, exactly its lines, in `order`."""
+    """Template text that renders, for each combination, exactly its lines, in `order`.
+
+    Tags sit at the start of the line they guard, so no whitespace control is needed and the
+    output has no stray blank lines whichever branches render.
+    """
     lits = literals(combos)
     where: dict[str, set[int]] = {}
     for i, lines in enumerate(lines_per_combo):
@@ -181,16 +185,17 @@ def guarded(lines_per_combo: Sequence[list[str]], combos: Sequence[dict[str, obj
     open_cond = ""
     for line in order:
         cond = condition(frozenset(where[line]), combos, lits)
+        prefix = ""
         if cond != open_cond:
             if open_cond:
-                out.append("{%- endif %}")
+                prefix += "{% endif %}"
             if cond:
-                out.append("{%- if " + cond + " %}")
+                prefix += "{% if " + cond + " %}"
             open_cond = cond
-        out.append(line)
+        out.append(f"{prefix}{line}\n")
     if open_cond:
-        out.append("{%- endif %}")
-    return "\n".join(out) + "\n"
+        out.append("{% endif %}")
+    return "".join(out)
 
 
 def ordered_union(lists: Iterable[list[str]], key: object = None) -> list[str]:
@@ -237,26 +242,29 @@ def sum_key(line: str) -> tuple[str, str]:
     return mod, version
 
 
+GOMOD_BLOCK_MACRO = (
+    "{#- go mod tidy writes a one-line block as a single directive -#}\n"
+    "{% macro block(name, body) %}{% if body.count('\\n') == 1 %}{{ '\\n' ~ name ~ ' ' ~ body.strip() ~ '\\n' }}"
+    "{% elif body %}{{ '\\n' ~ name ~ ' (\\n' ~ body ~ ')\\n' }}{% endif %}{% endmacro -%}\n"
+)
+
+
 def gomod_template(mods: Sequence[str], combos: Sequence[dict[str, object]],
                    first_line: str) -> str:
     parts = [split_gomod(m) for m in mods]
-    direct = [p[0] for p in parts]
-    indirect = [p[1] for p in parts]
-    tools = [p[2] for p in parts]
     go_line = "go {{ go_version if go_version.count('.') == 2 else go_version ~ '.0' }}"
-    text = f"{GENERATED_HEADER}{first_line}\n\n{go_line}\n"
-    for name, groups in (("tool", tools), ("require", direct), ("require", indirect)):
+    text = f"{GENERATED_HEADER}{GOMOD_BLOCK_MACRO}{first_line}\n\n{go_line}\n"
+    blocks = (("tools", "tool", [p[2] for p in parts]), ("direct", "require", [p[0] for p in parts]),
+              ("indirect", "require", [p[1] for p in parts]))
+    calls = ""
+    for var, name, groups in blocks:
         union = ordered_union(groups, key=lambda s: s.split()[0])
         if not union:
             continue
         body = guarded([[f"\t{x}" for x in g] for g in groups], combos, [f"\t{x}" for x in union])
-        always = all(groups)
-        if always:
-            text += f"\n{name} (\n{body})\n"
-        else:
-            cond = condition(frozenset(i for i, g in enumerate(groups) if g), combos, literals(combos))
-            text += "{%- if " + cond + " %}" + f"\n\n{name} (\n{body})" + "{%- endif %}\n"
-    return text
+        text += "{% set " + var + " %}" + body + "{% endset %}"
+        calls += "{{ block('" + name + "', " + var + ") }}"
+    return text + calls
 
 
 def gosum_template(sums: Sequence[str], combos: Sequence[dict[str, object]]) -> str:
