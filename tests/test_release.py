@@ -328,3 +328,20 @@ def test_real_answer_rename_migrates_from_0_1_0_to_0_2_0(head_venv: Path, tmp_pa
     assert after["_commit"] == "v0.2.0"
     assert "org_prefix" not in after
     assert after["module_prefix"] == "github.com/acme"
+
+
+def test_readme_quick_start(tmp_path: Path) -> None:
+    """The README's first command, from a fresh clone: ./gogen new ledger-service, then build and test."""
+    readme = (ROOT / "README.md").read_text()
+    assert "./gogen new ledger-service" in readme
+    assert "cd ledger-service && go build ./... && go test ./..." in readme
+    repo = clone(tmp_path / "clone")
+    work = tmp_path / "work"
+    work.mkdir()
+    proc = sh([str(repo / "gogen"), "new", "ledger-service"], cwd=work, env=env_without_network_hints())
+    assert "Created" in proc.stdout, proc.stderr
+    service = work / "ledger-service"
+    answers = yaml.safe_load((service / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == URL and answers["_commit"].startswith("v")
+    go_run(["go", "build", "./..."], service)
+    go_run(["go", "test", "./..."], service)
