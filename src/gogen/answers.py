@@ -38,7 +38,7 @@ class Question:
 
 QUESTIONS: tuple[Question, ...] = (
     Question("project_name", "Service name (kebab-case)", "str"),
-    Question("org_prefix", "Module path prefix of your organisation", "str",
+    Question("module_prefix", "Module path prefix of your organisation", "str",
              default=DEFAULT_MODULE_PREFIX, prompt=False),
     Question("module_path", "Go module path", "str"),
     Question("description", "One-line description", "str"),
@@ -61,7 +61,7 @@ BY_KEY = {q.key: q for q in QUESTIONS}
 def defaults_for(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Defaults that depend on earlier answers (as copier.yml computes them)."""
     name = answers.get("project_name", "service")
-    prefix = answers.get("org_prefix", DEFAULT_MODULE_PREFIX)
+    prefix = answers.get("module_prefix", DEFAULT_MODULE_PREFIX)
     preset = answers.get("preset", "ledger")
     return {
         "module_path": f"{prefix}/{name}",
@@ -138,7 +138,7 @@ def check(question: Question, value: Any) -> None:
         )
     if key == "module_path" and not MODULE_PATH.match(value):
         raise AnswerError(key, f"{value!r} is not a Go module path like github.com/acme/ledger")
-    if key == "org_prefix" and not MODULE_PREFIX.match(value):
+    if key == "module_prefix" and not MODULE_PREFIX.match(value):
         raise AnswerError(key, f"{value!r} is not a module path prefix like github.com/acme")
     if key == "go_version" and not GO_VERSION.match(value):
         raise AnswerError(
