@@ -345,3 +345,25 @@ def test_readme_quick_start(tmp_path: Path) -> None:
     assert answers["_src_path"] == URL and answers["_commit"].startswith("v")
     go_run(["go", "build", "./..."], service)
     go_run(["go", "test", "./..."], service)
+
+
+def test_update_online_reaches_a_release_newer_than_the_installed_gogen(releases: Releases,
+                                                                         tmp_path: Path) -> None:
+    """--online fetches from the recorded URL: here a file:// URL of the repository with NEW."""
+    install(releases, releases.old_wheel)
+    url = f"file://{releases.repo}"
+    env = env_without_network_hints(GOGEN_TEMPLATE_URL=url)
+    sh([str(releases.bindir / "gogen"), "new", "ledger-service", "--defaults", "-o", str(tmp_path)],
+       cwd=tmp_path, env=env)
+    service = tmp_path / "ledger-service"
+    answers = yaml.safe_load((service / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == url and answers["_commit"] == f"v{OLD}"
+    offline_try = sh(offline([str(releases.bindir / "gogen"), "update", "--vcs-ref", f"v{NEW}"]),
+                     cwd=service, env=env, check=False)
+    assert offline_try.returncode == 1, "the installed bundle does not have the newer release"
+    assert sh(["git", "status", "--porcelain"], cwd=service).stdout == ""
+    proc = sh([str(releases.bindir / "gogen"), "update", "--online", "--vcs-ref", f"v{NEW}"],
+              cwd=service, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert yaml.safe_load((service / ".copier-answers.yml").read_text())["_commit"] == f"v{NEW}"
+    assert (service / "docs" / "runbook.md").is_file()

@@ -24,7 +24,7 @@ from gogen.errors import GogenError
 DEFAULT_TEMPLATE_URL = "https://github.com/gogen-dev/gogen.git"
 URL_ENV = "GOGEN_TEMPLATE_URL"
 RELEASE_TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
-GIT_URL = re.compile(r"^(https?://|ssh://|git://|git@|git\+)")
+GIT_URL = re.compile(r"^(https?://|ssh://|git://|file://|git@|git\+)")
 
 
 def template_url() -> str:
