@@ -188,10 +188,14 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
         def ask(self) -> object:
             return self.value
 
+    offered: dict[str, list[tuple[object, object]]] = {}
+
     def fake(kind: str, value_for: dict[str, object]):  # type: ignore[no-untyped-def]
-        def prompt(message: str, **_: object) -> Reply:
+        def prompt(message: str, **kwargs: object) -> Reply:
             asked.append(message)
-            return Reply(value_for.get(message, _.get("default")))
+            choices = kwargs.get("choices") or []
+            offered[message] = [(c.value, c.disabled) for c in choices]  # type: ignore[attr-defined]
+            return Reply(value_for.get(message, kwargs.get("default")))
         return prompt
 
     monkeypatch.setattr(questionary, "text", fake("text", {"Go module path": "example.com/x/svc"}))
@@ -200,6 +204,10 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(questionary, "confirm", fake("confirm", {"gRPC adapter": False}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal", "databases": []})
     assert "Preset" not in asked and "Databases" not in asked
+    # a question with one implemented value is not asked; unimplemented values cannot be picked
+    assert not {"Cache", "gRPC adapter", "Authentication", "Message brokers"} & set(asked)
+    assert ("gin", "not implemented yet") in offered["HTTP framework"]
+    assert ("stdlib", None) in offered["HTTP framework"]
     assert final["http_framework"] == "stdlib"
     assert final["module_path"] == "example.com/x/svc"
     from gogen import generate

@@ -110,7 +110,11 @@ def new(
         raise fail(error) from None
     out.print(f"[green]Created[/] {target}")
     if interactive:
-        out.print(f"Next time, without questions: {prompts.equivalent_command(name, final)}")
+        extra = [*(["--output", str(output)] if output != Path() else []),
+                 *(["--template", template] if template else []),
+                 *(["--vcs-ref", vcs_ref] if vcs_ref else [])]
+        out.print(f"Next time, without questions: {prompts.equivalent_command(name, final, extra)}",
+                  soft_wrap=True)
     out.print(f"Next: cd {shlex.quote(str(target))} && make test")
 
 

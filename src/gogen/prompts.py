@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from gogen import answers as schema
+from gogen import matrix
 from gogen.errors import AnswerError, GogenError
+
+NOT_YET = "not implemented yet"
 
 
 def validator(question: schema.Question, known: Mapping[str, Any]) -> Any:
@@ -20,8 +23,17 @@ def validator(question: schema.Question, known: Mapping[str, Any]) -> Any:
     return check
 
 
+def selectable(question: schema.Question) -> list[Any]:
+    """The values of a question this release implements (all of them for free-form questions)."""
+    return list(matrix.IMPLEMENTED.get(question.key, question.choices))
+
+
 def ask(given: Mapping[str, Any]) -> dict[str, Any]:
-    """Ask every promptable question that `given` does not answer yet."""
+    """Ask every promptable question that `given` does not answer yet.
+
+    Values the template does not implement yet are shown but cannot be picked; a question with
+    a single implemented value is not asked at all.
+    """
     import questionary
 
     result = dict(given)
@@ -29,13 +41,23 @@ def ask(given: Mapping[str, Any]) -> dict[str, Any]:
         if question.key in result or not question.prompt:
             continue
         default = schema.default(question.key, result)
+        implemented = selectable(question)
+        if question.kind in {"bool", "choice"} and len(implemented) == 1:
+            result[question.key] = implemented[0]
+            continue
+        if question.kind == "multi" and not implemented:
+            result[question.key] = []
+            continue
         if question.kind == "bool":
             reply = questionary.confirm(question.help, default=bool(default)).ask()
         elif question.kind == "choice":
-            choices = [questionary.Choice(question.labels.get(c, c), value=c) for c in question.choices]
+            choices = [questionary.Choice(question.labels.get(c, c), value=c,
+                                          disabled=None if c in implemented else NOT_YET)
+                       for c in question.choices]
             reply = questionary.select(question.help, choices=choices, default=default).ask()
         elif question.kind == "multi":
-            choices = [questionary.Choice(c, value=c, checked=c in (default or []))
+            choices = [questionary.Choice(c, value=c, checked=c in (default or []),
+                                          disabled=None if c in implemented else NOT_YET)
                        for c in question.choices]
             reply = questionary.checkbox(question.help, choices=choices).ask()
         else:
@@ -47,9 +69,9 @@ def ask(given: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def equivalent_command(name: str, final: Mapping[str, Any]) -> str:
-    """The non-interactive command that reproduces an interactive run."""
-    parts = ["gogen", "new", name, "--defaults"]
+def equivalent_command(name: str, final: Mapping[str, Any], extra: list[str] | None = None) -> str:
+    """The non-interactive command that reproduces an interactive run (`extra`: other flags given)."""
+    parts = ["gogen", "new", name, "--defaults", *(extra or [])]
     flags = {"module_path": "--module", "preset": "--preset", "http_framework": "--http",
              "cache": "--cache", "auth": "--auth"}
     for key, flag in flags.items():
