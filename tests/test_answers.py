@@ -86,3 +86,19 @@ def test_rename_answer_migration(tmp_path: Path) -> None:
     assert answers.read_text() == "_commit: v0.1.0\nmodule_prefix: example.com/team\nproject_name: x\n"
     subprocess.run([sys.executable, str(script), str(answers), "org_prefix", "module_prefix"], check=True)
     assert "module_prefix: example.com/team" in answers.read_text()
+
+
+@pytest.mark.parametrize(("given", "recorded"), [
+    ("https://github.com/gogen-dev/gogen.git", "https://github.com/gogen-dev/gogen.git"),
+    ("https://git.example.com/platform/gogen", "https://git.example.com/platform/gogen.git"),
+    ("git@git.example.com:platform/gogen", "git@git.example.com:platform/gogen.git"),
+    ("file:///srv/git/gogen", "git+file:///srv/git/gogen"),
+    ("git+https://git.example.com/gogen", "git+https://git.example.com/gogen"),
+])
+def test_template_urls_are_recorded_in_a_form_copier_reads_as_git(
+        given: str, recorded: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gogen import source
+
+    monkeypatch.setenv("GOGEN_TEMPLATE_URL", given)
+    assert source.template_url() == recorded
+    assert source.git_side(recorded) == recorded.removeprefix("git+")

@@ -28,7 +28,25 @@ GIT_URL = re.compile(r"^(https?://|ssh://|git://|file://|git@|git\+)")
 
 
 def template_url() -> str:
-    return os.environ.get(URL_ENV, "").strip() or DEFAULT_TEMPLATE_URL
+    return normalise_url(os.environ.get(URL_ENV, "").strip() or DEFAULT_TEMPLATE_URL)
+
+
+def normalise_url(url: str) -> str:
+    """The form of a git URL that Copier takes for a git repository, not a local path.
+
+    Copier reads a URL as git only when it ends in .git or starts with git@, git:// or git+
+    (or is on github.com or gitlab.com), so other servers get .git and file:// URLs git+.
+    """
+    if url.startswith("git+") or url.endswith(".git"):
+        return url
+    if url.startswith("file://"):
+        return "git+" + url
+    return url + ".git"
+
+
+def git_side(url: str) -> str:
+    """The URL as git itself sees it (Copier strips its git+ marker)."""
+    return url.removeprefix("git+")
 
 
 def require_git() -> None:
@@ -77,7 +95,7 @@ def offline_git_env(url: str | None = None) -> dict[str, str]:
     return {
         "GIT_CONFIG_COUNT": "1",
         "GIT_CONFIG_KEY_0": f"url.{bundle_path()}.insteadOf",
-        "GIT_CONFIG_VALUE_0": url or template_url(),
+        "GIT_CONFIG_VALUE_0": git_side(url or template_url()),
     }
 
 
@@ -120,7 +138,7 @@ def bundled(vcs_ref: str | None = None, online: bool = False) -> Source:
 def explicit(src: str, vcs_ref: str | None) -> Source:
     """A source named with --template: a URL, a local repository or a plain directory."""
     if GIT_URL.match(src):
-        return Source(src, vcs_ref, {}, updatable=True)
+        return Source(normalise_url(src), vcs_ref, {}, updatable=True)
     path = Path(src).expanduser().resolve()
     if not (path / "copier.yml").is_file() and not (path / "copier.yaml").is_file():
         raise GogenError(f"--template: {src} is not a gogen template (no copier.yml there)")
