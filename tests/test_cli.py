@@ -125,12 +125,12 @@ def test_failure_while_rendering_leaves_nothing(tmp_path: Path, template_dir: Pa
     broken = tmp_path / "broken-template"
     shutil.copytree(template_dir, broken)
     (broken / "template" / "broken.txt.jinja").write_text("{{ undefined_variable.attr }}")
-    out = tmp_path / "out"
+    out = tmp_path / "out" / "team"
     code, _, stderr = gogen("new", "svc", "--output", str(out), "--template", str(broken),
                             "--preset", "minimal", "--no-go-download")
     assert code == 1
     assert stderr.strip().splitlines()[-1].startswith("error: rendering failed")
-    assert not out.exists() or list(out.iterdir()) == []
+    assert not (tmp_path / "out").exists()
 
 
 def test_no_git_skips_the_repository(tmp_path: Path, template_dir: Path) -> None:

@@ -51,8 +51,10 @@ def new(answers: Mapping[str, Any], options: NewOptions, console: Console) -> Pa
         src = source.bundled(options.vcs_ref)
     if src.note:
         console.print(f"[yellow]warning:[/] {src.note}", soft_wrap=True)
+    created = missing_parents(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{answers['project_name']}.gogen-", dir=target.parent))
+    placed = False
     try:
         work = scratch / answers["project_name"]
         status = f"Rendering {answers['project_name']} ({src.vcs_ref or 'working tree'})"
@@ -69,9 +71,23 @@ def new(answers: Mapping[str, Any], options: NewOptions, console: Console) -> Pa
                 poststeps.git_init(work, f"Generate {answers['project_name']} with gogen "
                                          f"({src.vcs_ref or 'local template'})")
         place(work, target)
+        placed = True
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if not placed:
+            for directory in created:
+                directory.rmdir()
     return target
+
+
+def missing_parents(target: Path) -> list[Path]:
+    """The ancestors of `target` that do not exist yet, deepest first."""
+    missing = []
+    for parent in target.parents:
+        if parent.exists():
+            break
+        missing.append(parent)
+    return missing
 
 
 def place(work: Path, target: Path) -> None:

@@ -110,9 +110,9 @@ def conflicts(service: Path) -> list[str]:
     """Files left with conflict markers (Copier reports none itself)."""
     found = {line.split("\t", 1)[1] for line in git_out(service, "ls-files", "-u").splitlines()}
     for entry in git_out(service, "status", "--porcelain", "-uall").splitlines():
-        path = service / entry[3:].split(" -> ")[-1]
-        if path.is_file() and has_markers(path):
-            found.add(entry[3:].split(" -> ")[-1])
+        relative = entry[3:].split(" -> ")[-1]
+        if (service / relative).is_file() and has_markers(service / relative):
+            found.add(relative)
     return sorted(found)
 
 
