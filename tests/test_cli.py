@@ -206,6 +206,7 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     assert "Preset" not in asked and "Databases" not in asked
     # a question with one implemented value is not asked; unimplemented values cannot be picked
     assert not {"Cache", "gRPC adapter", "Authentication", "Message brokers"} & set(asked)
+    assert final["databases"] == []
     assert ("gin", "not implemented yet") in offered["HTTP framework"]
     assert ("stdlib", None) in offered["HTTP framework"]
     assert final["http_framework"] == "stdlib"

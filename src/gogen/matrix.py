@@ -31,6 +31,23 @@ DEPENDENCY_KEYS: tuple[str, ...] = (
 """Answers that change which Go modules a service needs (go.mod/go.sum are locked over these)."""
 
 
+PRESET_DATABASES: dict[str, tuple[str, ...]] = {"ledger": ("postgres",), "minimal": ()}
+"""The databases each preset works with in this release (the ledger needs all of its own)."""
+
+
+def fixed_answer(key: str, answers: Mapping[str, Any]) -> Any:
+    """The only value this release accepts for `key` given earlier answers, or None if there
+    is a choice to make (so interactive runs do not ask a question with one possible answer)."""
+    if key == "databases":
+        return list(PRESET_DATABASES.get(answers.get("preset", ""), ()))
+    allowed = IMPLEMENTED.get(key)
+    if allowed is None:
+        return None
+    if BY_KEY[key].kind == "multi":
+        return [] if not allowed else None
+    return allowed[0] if len(allowed) == 1 else None
+
+
 def check_implemented(answers: Mapping[str, Any]) -> None:
     """Refuse values and combinations this release does not generate yet."""
     for key, allowed in IMPLEMENTED.items():

@@ -32,7 +32,7 @@ def ask(given: Mapping[str, Any]) -> dict[str, Any]:
     """Ask every promptable question that `given` does not answer yet.
 
     Values the template does not implement yet are shown but cannot be picked; a question with
-    a single implemented value is not asked at all.
+    a single possible answer in this release is not asked at all.
     """
     import questionary
 
@@ -41,13 +41,11 @@ def ask(given: Mapping[str, Any]) -> dict[str, Any]:
         if question.key in result or not question.prompt:
             continue
         default = schema.default(question.key, result)
+        fixed = matrix.fixed_answer(question.key, result)
+        if fixed is not None:
+            result[question.key] = fixed
+            continue
         implemented = selectable(question)
-        if question.kind in {"bool", "choice"} and len(implemented) == 1:
-            result[question.key] = implemented[0]
-            continue
-        if question.kind == "multi" and not implemented:
-            result[question.key] = []
-            continue
         if question.kind == "bool":
             reply = questionary.confirm(question.help, default=bool(default)).ask()
         elif question.kind == "choice":

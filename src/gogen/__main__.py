@@ -1,0 +1,5 @@
+"""`python -m gogen`."""
+
+from gogen.cli import main
+
+main()

@@ -1,0 +1,71 @@
+"""On a real terminal, `gogen new` asks the questions; the answers reach the service."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from support.render import ROOT
+
+DOWN, ENTER = "\x1b[B", "\r"
+
+
+def read_until(fd: int, needle: str, timeout: float = 20) -> str:
+    seen = ""
+    deadline = time.monotonic() + timeout
+    while needle not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"never saw {needle!r}; screen so far:\n{seen}")
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                seen += os.read(fd, 4096).decode(errors="replace")
+            except OSError:
+                break
+    return seen
+
+
+def test_prompts_on_a_terminal(tmp_path: Path) -> None:
+    template = tmp_path / "template-src"
+    template.mkdir()
+    shutil.copy2(ROOT / "copier.yml", template / "copier.yml")
+    shutil.copytree(ROOT / "template", template / "template")
+    shutil.copytree(ROOT / "migrations", template / "migrations")
+    main, child = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gogen", "new", "pay-svc", "--template", str(template),
+         "--no-go-download", "--no-git", "-o", str(tmp_path)],
+        stdin=child, stdout=child, stderr=child, env=env, close_fds=True)
+    os.close(child)
+    try:
+        steps = [("Go module path", "\x15example.com/pay/pay-svc" + ENTER),
+                 ("One-line description", ENTER),
+                 ("Preset", DOWN + ENTER),                  # minimal
+                 ("HTTP framework", DOWN + ENTER),          # skips the disabled ones: stdlib
+                 ("OpenTelemetry tracing", "n")]
+        for prompt, keys in steps:
+            read_until(main, prompt)
+            os.write(main, keys.encode())
+        screen = read_until(main, "Next time, without questions:")
+        screen += read_until(main, "make test")
+    finally:
+        proc.wait(timeout=60)
+        os.close(main)
+    assert proc.returncode == 0, screen
+    assert "--module example.com/pay/pay-svc --preset minimal --http stdlib" in screen
+    answers = yaml.safe_load((tmp_path / "pay-svc" / ".copier-answers.yml").read_text())
+    assert answers["module_path"] == "example.com/pay/pay-svc"
+    assert answers["preset"] == "minimal"
+    assert answers["http_framework"] == "stdlib"
+    assert answers["observability"] is False
+    assert answers["databases"] == []
