@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from gogen.errors import AnswerError, GogenError
 NOT_YET = "not implemented yet"
 
 
-def validator(question: schema.Question, known: Mapping[str, Any]) -> Any:
+def validator(question: schema.Question) -> Any:
     def check(text: str) -> bool | str:
         try:
             schema.check(question, schema.coerce(question.key, text))
@@ -60,7 +61,7 @@ def ask(given: Mapping[str, Any]) -> dict[str, Any]:
             reply = questionary.checkbox(question.help, choices=choices).ask()
         else:
             reply = questionary.text(question.help, default=str(default or ""),
-                                     validate=validator(question, result)).ask()
+                                     validate=validator(question)).ask()
         if reply is None:  # Ctrl-C or Ctrl-D
             raise GogenError("cancelled: nothing was generated", 130)
         result[question.key] = reply
@@ -87,10 +88,4 @@ def equivalent_command(name: str, final: Mapping[str, Any], extra: list[str] | N
         parts += ["--data", "observability=false"]
     if final["description"] != schema.default("description", final):
         parts += ["--data", f"description={final['description']}"]
-    return " ".join(quote(p) for p in parts)
-
-
-def quote(part: str) -> str:
-    import shlex
-
-    return shlex.quote(part)
+    return shlex.join(parts)

@@ -128,11 +128,9 @@ class Source:
     note: str = ""
 
 
-def bundled(vcs_ref: str | None = None, online: bool = False) -> Source:
-    """The canonical URL, read from the installed bundle unless `online`."""
-    ref = vcs_ref or installed_release()
-    env = {} if online else offline_git_env()
-    return Source(template_url(), ref, env, updatable=True)
+def bundled(vcs_ref: str | None = None) -> Source:
+    """The canonical URL, read from the installed bundle."""
+    return Source(template_url(), vcs_ref or installed_release(), offline_git_env(), updatable=True)
 
 
 def explicit(src: str, vcs_ref: str | None) -> Source:
