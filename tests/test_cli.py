@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from gogen import __version__
 from gogen.cli import app
+from gogen.render import copy_template_tree
 from support.render import ROOT
 
 runner = CliRunner()
@@ -18,11 +19,7 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A plain copy of the working tree's template (no git: fast, and renders uncommitted work)."""
-    dst = tmp_path_factory.mktemp("template")
-    shutil.copy2(ROOT / "copier.yml", dst / "copier.yml")
-    shutil.copytree(ROOT / "template", dst / "template")
-    shutil.copytree(ROOT / "migrations", dst / "migrations")
-    return dst
+    return copy_template_tree(ROOT, tmp_path_factory.mktemp("template"))
 
 
 def gogen(*args: str) -> tuple[int, str, str]:

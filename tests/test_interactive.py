@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from gogen.render import copy_template_tree
 from support.render import ROOT
 
 DOWN, ENTER = "\x1b[B", "\r"
@@ -35,11 +35,7 @@ def read_until(fd: int, needle: str, timeout: float = 20) -> str:
 
 
 def test_prompts_on_a_terminal(tmp_path: Path) -> None:
-    template = tmp_path / "template-src"
-    template.mkdir()
-    shutil.copy2(ROOT / "copier.yml", template / "copier.yml")
-    shutil.copytree(ROOT / "template", template / "template")
-    shutil.copytree(ROOT / "migrations", template / "migrations")
+    template = copy_template_tree(ROOT, tmp_path / "template-src")
     main, child = pty.openpty()
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"}
     proc = subprocess.Popen(

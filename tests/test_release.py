@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gogen.render import copy_template_tree
 from support.gotool import run as go_run
 from support.releases import (
     ROOT,
@@ -265,11 +266,7 @@ def test_update_refuses_a_dirty_tree(releases: Releases, tmp_path: Path) -> None
 
 def test_update_refuses_a_service_from_a_local_template(releases: Releases, tmp_path: Path) -> None:
     install(releases, releases.new_wheel)
-    plain = tmp_path / "plain-template"
-    plain.mkdir()
-    shutil.copy2(releases.repo / "copier.yml", plain / "copier.yml")
-    shutil.copytree(releases.repo / "template", plain / "template")
-    shutil.copytree(releases.repo / "migrations", plain / "migrations")
+    plain = copy_template_tree(releases.repo, tmp_path / "plain-template")
     proc = gogen(releases, "new", "local-svc", "--defaults", "--template", str(plain), "-o",
                  str(tmp_path), "--no-go-download", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr

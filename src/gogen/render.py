@@ -46,14 +46,20 @@ def render_local(root: Path, dst: Path, answers: Mapping[str, Any]) -> None:
     state matters.
     """
     with tempfile.TemporaryDirectory(prefix="gogen-src-") as tmp:
-        src = Path(tmp)
-        for name in TEMPLATE_FILES:
-            path = root / name
-            if path.is_dir():
-                shutil.copytree(path, src / name)
-            elif path.exists():
-                shutil.copy2(path, src / name)
-        copy(str(src), dst, answers, None)
+        copy(str(copy_template_tree(root, Path(tmp))), dst, answers, None)
+
+
+def copy_template_tree(root: Path, dst: Path) -> Path:
+    """Copy what a template source needs from the repository at `root` into the plain
+    directory `dst` (created if missing); return `dst`."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for name in TEMPLATE_FILES:
+        path = root / name
+        if path.is_dir():
+            shutil.copytree(path, dst / name)
+        elif path.exists():
+            shutil.copy2(path, dst / name)
+    return dst
 
 
 def one_line(exc: BaseException) -> str:
