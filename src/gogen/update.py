@@ -106,11 +106,16 @@ def apply(service: Path, src: source.Source) -> None:
             raise GogenError(f"update failed: {one_line(exc)}", FAILURE) from exc
 
 
+def changed_files(service: Path) -> list[tuple[str, str]]:
+    """(status code, path) of every changed or untracked file; renames give the new path."""
+    return [(entry[:2], entry[3:].split(" -> ")[-1])
+            for entry in git_out(service, "status", "--porcelain", "-uall").splitlines()]
+
+
 def conflicts(service: Path) -> list[str]:
     """Files left with conflict markers (Copier reports none itself)."""
     found = {line.split("\t", 1)[1] for line in git_out(service, "ls-files", "-u").splitlines()}
-    for entry in git_out(service, "status", "--porcelain", "-uall").splitlines():
-        relative = entry[3:].split(" -> ")[-1]
+    for _, relative in changed_files(service):
         if (service / relative).is_file() and has_markers(service / relative):
             found.add(relative)
     return sorted(found)
@@ -132,8 +137,7 @@ def plan(service: Path, src: source.Source) -> Plan:
         scratch = Path(tmp) / service.name
         shutil.copytree(service, scratch, symlinks=True)
         apply(scratch, src)
-        for entry in git_out(scratch, "status", "--porcelain", "-uall").splitlines():
-            code, path = entry[:2], entry[3:].split(" -> ")[-1]
+        for code, path in changed_files(scratch):
             if path == ANSWERS_FILE:
                 continue
             if code == "??" or "A" in code:
