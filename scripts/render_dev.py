@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from gogen import answers as schema  # noqa: E402
+import yaml  # noqa: E402
+
 from gogen.render import render_local  # noqa: E402
 from lock_go_deps import pin_and_tidy  # noqa: E402
 
@@ -27,10 +28,10 @@ def main(argv: list[str]) -> int:
         return 2
     out = Path(argv[0])
     data: dict[str, object] = {"project_name": "ledger-service"}
-    for item in argv[1:]:
+    for item in [a for a in argv[1:] if not a.startswith("--")]:
         key, _, value = item.partition("=")
-        data[key] = schema.coerce(key, value)
-    answers = schema.validate(data)
+        data[key] = yaml.safe_load(value) if value else ""
+    answers = data  # Copier validates them against copier.yml
     if out.exists():
         shutil.rmtree(out)
     render_local(ROOT, out, answers)
