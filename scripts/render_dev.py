@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import yaml  # noqa: E402
 
+from gogen import answers as answering  # noqa: E402
 from gogen.render import render_local  # noqa: E402
 from lock_go_deps import pin_and_tidy  # noqa: E402
 
@@ -36,7 +37,7 @@ def main(argv: list[str]) -> int:
         shutil.rmtree(out)
     render_local(ROOT, out, answers)
     if "--no-tidy" not in argv:
-        pin_and_tidy(out)
+        pin_and_tidy(out, answering.components(answering.resolve(answers)))
     print(f"rendered {out}")
     return 0
 

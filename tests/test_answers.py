@@ -1,104 +1,181 @@
-"""The answer schema: gogen's validation and copier.yml ask the same questions."""
+"""The answer schema is copier.yml's: gogen and plain Copier accept and refuse the same answers,
+with the same messages, and gogen's flags, defaults and equivalent commands derive from it."""
 
 from __future__ import annotations
 
+import shlex
+import warnings
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
-from gogen import answers as schema
-from gogen import matrix
+from gogen import answers as answering
+from gogen import matrix, prompts
+from gogen import schema as schemas
+from gogen.cli import app
 from gogen.errors import AnswerError
+from gogen.render import copy_template_tree
 from support.render import ROOT
 
+CONTRACT = {"project_name", "module_prefix", "module_path", "description", "go_version", "preset",
+            "http_framework", "database", "brokers", "cache", "grpc", "observability", "auth"}
 
-def copier_questions() -> dict[str, dict[str, object]]:
+
+@pytest.fixture(scope="module")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_template_tree(ROOT, tmp_path_factory.mktemp("template"))
+
+
+def test_the_schema_is_copier_yml() -> None:
     config = yaml.safe_load((ROOT / "copier.yml").read_text())
-    return {k: v for k, v in config.items() if not k.startswith("_")}
-
-
-def test_copier_yml_asks_exactly_the_schema_questions() -> None:
-    assert list(copier_questions()) == [q.key for q in schema.QUESTIONS]
-
-
-@pytest.mark.parametrize("question", schema.QUESTIONS, ids=lambda q: q.key)
-def test_choices_and_static_defaults_agree(question: schema.Question) -> None:
-    entry = copier_questions()[question.key]
-    if question.kind in {"choice", "multi"}:
-        assert sorted(dict(entry["choices"]).values()) == sorted(question.choices)  # type: ignore[call-overload]
-    if question.kind == "multi":
-        assert entry.get("multiselect") is True
-    if question.default is not None and question.kind != "multi":
-        assert entry["default"] == question.default
-
-
-def test_public_contract_keys_are_present() -> None:
-    contract = {"project_name", "module_path", "description", "go_version", "preset",
-                "http_framework", "databases", "brokers", "cache", "grpc", "observability", "auth"}
-    assert contract <= {q.key for q in schema.QUESTIONS}
+    loaded = schemas.load(ROOT / "copier.yml")
+    assert list(loaded.keys) == [k for k in config if not k.startswith("_")]
+    assert {q.key for q in loaded.asked} == CONTRACT
+    assert [q.key for q in loaded.questions if q.computed] == ["components"]
 
 
 def test_derived_defaults() -> None:
-    final = schema.validate({"project_name": "ledger-service", "preset": "minimal"})
+    final = answering.resolve({"project_name": "ledger-service", "preset": "minimal"})
     assert final["module_path"] == "github.com/acme/ledger-service"
-    assert final["databases"] == []
-    assert schema.validate({"project_name": "x"})["databases"] == ["postgres"]
+    assert final["database"] == "memory"
+    assert answering.resolve({"project_name": "x"})["database"] == "postgres"
+    assert answering.resolve({"project_name": "x", "module_prefix": "example.com/t"})["module_path"] == \
+        "example.com/t/x"
+
+
+def test_components_are_computed_from_the_answers() -> None:
+    final = answering.resolve({"project_name": "x", "preset": "minimal", "http_framework": "stdlib",
+                               "observability": False})
+    assert answering.components(final) == ["base", "minimal", "stdlib", "memory"]
+    assert answering.components(answering.resolve({"project_name": "x"})) == \
+        ["base", "ledger", "chi", "postgres", "observability"]
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("[]", []), ("[kafka, rabbitmq]", ["kafka", "rabbitmq"]),
                                                ("kafka", ["kafka"]), ("'kafka','rabbitmq'", ["kafka", "rabbitmq"])])
 def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
-    assert schema.coerce("brokers", raw) == expected
+    assert answering.coerce("brokers", raw) == expected
 
 
-def test_every_implemented_value_is_accepted_by_the_schema() -> None:
-    for key, values in matrix.IMPLEMENTED.items():
-        question = schema.BY_KEY[key]
-        for value in values:
-            if question.kind in {"choice", "multi"}:
-                assert value in question.choices
+def test_the_matrix_is_what_the_validators_let_through() -> None:
+    combos = matrix.all_combinations()
+    assert len(combos) == 8
+    assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
+    assert {(c["preset"], c["database"]) for c in combos} == {("ledger", "postgres"), ("minimal", "memory")}
+    covering = matrix.covering_set()
+    assert len(covering) < len(combos)
+    for a in matrix.all_combinations():
+        for key in schemas.load().option_keys:
+            assert any(c[key] == a[key] for c in covering)
 
 
-def test_covering_set_covers_every_implemented_pair() -> None:
-    combos = matrix.covering_set()
-    everything = matrix.all_combinations()
-    assert 0 < len(combos) <= len(everything)
-    for key in matrix.DEPENDENCY_KEYS:
-        seen = {repr(c[key]) for c in combos}
-        assert seen == {repr(c[key]) for c in everything}, key
+# Bad answers, each refused by gogen and by plain Copier with the same message.
+BAD_ANSWERS: list[dict[str, Any]] = [
+    {"project_name": "Bad_Name"},
+    {"project_name": "ledger--service"},
+    {"project_name": "a" * 64},
+    {"module_prefix": "not a prefix"},
+    {"module_path": "github.com"},
+    {"module_path": "Github.com/acme/svc"},
+    {"description": "two\nlines"},
+    {"description": "x" * 201},
+    {"go_version": "1.21"},
+    {"go_version": "latest"},
+    {"preset": "bank"},
+    {"http_framework": "flask"},
+    {"http_framework": "gin"},
+    {"http_framework": "fiber"},
+    {"database": "oracle"},
+    {"database": "mongo"},
+    {"preset": "ledger", "database": "memory"},
+    {"preset": "minimal", "database": "postgres"},
+    {"brokers": ["kafka"]},
+    {"brokers": ["sqs"]},
+    {"cache": "redis"},
+    {"grpc": True},
+    {"auth": "jwt"},
+]
 
 
-def test_unimplemented_value_names_the_field() -> None:
-    final = schema.validate({"project_name": "x", "http_framework": "fiber"})
-    with pytest.raises(AnswerError, match=r"^http_framework: .fiber. is not implemented"):
-        matrix.check_implemented(final)
+def copier_refusal(template: Path, answers: dict[str, Any], dst: Path) -> str:
+    import copier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            copier.run_copy(str(template), dst, data=answers, defaults=True, unsafe=True, quiet=True,
+                            pretend=True, skip_tasks=True)
+        except ValueError as exc:
+            return str(exc)
+    raise AssertionError(f"plain Copier accepted {answers}")
 
 
-def test_rename_answer_migration(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    answers = tmp_path / ".copier-answers.yml"
-    answers.write_text("_commit: v0.1.0\norg_prefix: example.com/team\nproject_name: x\n")
-    script = ROOT / "migrations" / "rename_answer.py"
-    subprocess.run([sys.executable, str(script), str(answers), "org_prefix", "module_prefix"], check=True)
-    assert answers.read_text() == "_commit: v0.1.0\nmodule_prefix: example.com/team\nproject_name: x\n"
-    subprocess.run([sys.executable, str(script), str(answers), "org_prefix", "module_prefix"], check=True)
-    assert "module_prefix: example.com/team" in answers.read_text()
+def as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
 
 
-@pytest.mark.parametrize(("given", "recorded"), [
-    ("https://github.com/gogen-dev/gogen.git", "https://github.com/gogen-dev/gogen.git"),
-    ("https://git.example.com/platform/gogen", "https://git.example.com/platform/gogen.git"),
-    ("git@git.example.com:platform/gogen", "git@git.example.com:platform/gogen.git"),
-    ("file:///srv/git/gogen", "git+file:///srv/git/gogen"),
-    ("git+https://git.example.com/gogen", "git+https://git.example.com/gogen"),
-])
-def test_template_urls_are_recorded_in_a_form_copier_reads_as_git(
-        given: str, recorded: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from gogen import source
+@pytest.mark.parametrize("bad", BAD_ANSWERS, ids=lambda b: " ".join(f"{k}={v}"[:30] for k, v in b.items()))
+def test_gogen_and_plain_copier_refuse_alike(bad: dict[str, Any], template_dir: Path, tmp_path: Path) -> None:
+    answers = {"project_name": "svc", **bad}
+    expected = copier_refusal(template_dir, answers, tmp_path / "copier")
+    data = [f"{k}={as_text(v)}" for k, v in answers.items() if k != "project_name"]
+    flags = [arg for d in data for arg in ("--data", d)]
+    result = CliRunner().invoke(app, ["new", answers["project_name"], *flags,
+                                      "--template", str(template_dir), "-o", str(tmp_path / "gogen"),
+                                      "--no-go-download", "--no-git"])
+    assert result.exit_code == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [f"error: {expected}"]
+    assert not (tmp_path / "gogen").exists() or not any((tmp_path / "gogen").iterdir())
+    with pytest.raises(AnswerError) as caught:
+        answering.resolve(answers)
+    assert caught.value.message == expected
 
-    monkeypatch.setenv("GOGEN_TEMPLATE_URL", given)
-    assert source.template_url() == recorded
-    assert source.git_side(recorded) == recorded.removeprefix("git+")
+
+# Answer sets: `gogen new` with them, then the equivalent command gogen prints for them, must
+# record the same answers.
+ANSWER_SETS: list[list[str]] = [
+    [],
+    ["--preset", "minimal"],
+    ["--preset", "minimal", "--http", "stdlib"],
+    ["--preset", "minimal", "--no-observability"],
+    ["--preset", "minimal", "--http", "stdlib", "--data", "observability=false"],
+    ["--http", "stdlib"],
+    ["--no-observability"],
+    ["--http", "stdlib", "--no-observability"],
+    ["--module", "example.com/bank/ledger"],
+    ["--module-prefix", "example.com/team"],
+    ["--module-prefix", "example.com/team", "--module", "example.com/other/svc"],
+    ["--data", "go_version=1.27"],
+    ["--data", "go_version=1.26.3", "--preset", "minimal"],
+    ["--description", "Payments ledger: posts transfers"],
+    ["--description", "it's quoted \"twice\""],
+    ["--data", "module_prefix=example.com/team", "--data", "go_version=1.27"],
+    ["--preset", "ledger", "--db", "postgres"],
+    ["--preset", "minimal", "--db", "memory", "--cache", "none"],
+    ["--data", "brokers=[]", "--auth", "none", "--no-grpc"],
+    ["--preset", "minimal", "--module-prefix", "example.org/x", "--http-framework", "stdlib",
+     "--description", "x y z"],
+    ["--observability", "--preset", "minimal", "--data", "description=one two"],
+]
+
+
+@pytest.mark.parametrize("args", ANSWER_SETS, ids=lambda a: " ".join(a)[:40] or "defaults")
+def test_equivalent_command_records_the_same_answers(args: list[str], template_dir: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    common = ["--template", str(template_dir), "--no-go-download", "--no-git"]
+    first = runner.invoke(app, ["new", "svc", "--defaults", *args, "-o", str(tmp_path / "a"), *common])
+    assert first.exit_code == 0, first.stderr
+    recorded = (tmp_path / "a" / "svc" / ".copier-answers.yml").read_text()
+    given = {k: v for k, v in yaml.safe_load(recorded).items() if not k.startswith("_")}
+    command = shlex.split(prompts.equivalent_command("svc", answering.resolve(given)))
+    assert command[:3] == ["gogen", "new", "svc"]
+    second = runner.invoke(app, [*command[1:], "-o", str(tmp_path / "b"), *common])
+    assert second.exit_code == 0, second.stderr
+    assert (tmp_path / "b" / "svc" / ".copier-answers.yml").read_text() == recorded

@@ -23,7 +23,7 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def gogen(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
+    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -43,8 +43,8 @@ BAD_INPUT = [
     (["svc", "--http", "flask"], "http_framework"),
     (["svc", "--http", "gin"], "http_framework"),
     (["svc", "--preset", "bank"], "preset"),
-    (["svc", "--db", "oracle"], "databases"),
-    (["svc", "--db", "postgres", "--db", "postgres"], "databases"),
+    (["svc", "--db", "oracle"], "database"),
+    (["svc", "--db", "mongo"], "database"),
     (["svc", "--broker", "sqs"], "brokers"),
     (["svc", "--broker", "kafka"], "brokers"),
     (["svc", "--cache", "memcached"], "cache"),
@@ -57,8 +57,9 @@ BAD_INPUT = [
     (["svc", "--data", "novalue"], "--data"),
     (["svc", "--http", "chi", "--data", "http_framework=stdlib"], "http_framework"),
     (["svc", "--data", "project_name=other"], "project_name"),
-    (["svc", "--preset", "minimal", "--db", "postgres"], "databases"),
-    (["svc", "--preset", "ledger", "--data", "databases=[]"], "databases"),
+    (["svc", "--preset", "minimal", "--db", "postgres"], "database"),
+    (["svc", "--preset", "ledger", "--db", "memory"], "database"),
+    (["svc", "--data", "databases=[postgres]"], "databases"),
     (["svc", "--data", "description=" + "x" * 201], "description"),
 ]
 
@@ -74,7 +75,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     if field is not None:
         lines = stderr.strip().splitlines()
         assert len(lines) == 1, stderr
-        assert lines[0].startswith(f"error: {field}:"), stderr
+        assert lines[0].startswith("error: "), stderr
+        assert lines[0].startswith(f"error: {field}:") or f"'{field}'" in lines[0], stderr
 
 
 def test_non_empty_target_is_refused_and_kept(tmp_path: Path, template_dir: Path) -> None:
@@ -149,7 +151,8 @@ def test_new_help_lists_every_answer_flag() -> None:
     assert code == 0
     for flag in ("--module", "--preset", "--http", "--db", "--broker", "--cache", "--grpc",
                  "--auth", "--data", "--defaults", "--output", "--template", "--vcs-ref",
-                 "--force"):
+                 "--force", "--module-prefix", "--go-version", "--description", "--observability",
+                 "--no-observability", "--http-framework", "--database", "--brokers"):
         assert flag in stdout
 
 
@@ -187,7 +190,7 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
 
     offered: dict[str, list[tuple[object, object]]] = {}
 
-    def fake(kind: str, value_for: dict[str, object]):  # type: ignore[no-untyped-def]
+    def fake(value_for: dict[str, object]):  # type: ignore[no-untyped-def]
         def prompt(message: str, **kwargs: object) -> Reply:
             asked.append(message)
             choices = kwargs.get("choices") or []
@@ -195,21 +198,23 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
             return Reply(value_for.get(message, kwargs.get("default")))
         return prompt
 
-    monkeypatch.setattr(questionary, "text", fake("text", {"Go module path": "example.com/x/svc"}))
-    monkeypatch.setattr(questionary, "select", fake("select", {"HTTP framework": "stdlib"}))
-    monkeypatch.setattr(questionary, "checkbox", fake("checkbox", {"Message brokers": []}))
-    monkeypatch.setattr(questionary, "confirm", fake("confirm", {"gRPC adapter": False}))
-    final = prompts.ask({"project_name": "svc", "preset": "minimal", "databases": []})
-    assert "Preset" not in asked and "Databases" not in asked
-    # a question with one implemented value is not asked; unimplemented values cannot be picked
-    assert not {"Cache", "gRPC adapter", "Authentication", "Message brokers"} & set(asked)
-    assert final["databases"] == []
-    assert ("gin", "not implemented yet") in offered["HTTP framework"]
-    assert ("stdlib", None) in offered["HTTP framework"]
+    monkeypatch.setattr(questionary, "text", fake({"Go module path": "example.com/x/svc"}))
+    monkeypatch.setattr(questionary, "select", fake({"HTTP framework of the REST adapter": "stdlib"}))
+    monkeypatch.setattr(questionary, "checkbox", fake({}))
+    monkeypatch.setattr(questionary, "confirm", fake({}))
+    final = prompts.ask({"project_name": "svc", "preset": "minimal"})
+    assert "What the service starts with" not in asked
+    # questions with one possible answer (database for this preset, brokers, cache, grpc, auth)
+    # and those copier.yml does not ask (module_prefix, go_version) are not asked
+    assert asked == ["Go module path", "One-line description of the service",
+                     "HTTP framework of the REST adapter", "OpenTelemetry tracing and Prometheus metrics"]
+    assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]
+    assert ("stdlib", None) in offered["HTTP framework of the REST adapter"]
     assert final["http_framework"] == "stdlib"
     assert final["module_path"] == "example.com/x/svc"
     from gogen import generate
 
     resolved = generate.resolve_answers(final)
+    assert resolved["database"] == "memory"
     command = prompts.equivalent_command("svc", resolved)
     assert command == "gogen new svc --defaults --module example.com/x/svc --preset minimal --http stdlib"

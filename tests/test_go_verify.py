@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from gogen import answers as answering
 from gogen import matrix
 from support.gotool import run
 from support.render import render_service
@@ -24,9 +25,7 @@ COMBOS = matrix.all_combinations() if os.environ.get("GOGEN_FULL_MATRIX") else m
 
 
 def combo_id(combo: dict[str, Any]) -> str:
-    parts = [combo["preset"], combo["http_framework"], "+".join(combo["databases"]) or "nodb",
-             "obs" if combo["observability"] else "noobs"]
-    return "-".join(parts)
+    return "-".join(answering.components(answering.resolve({"project_name": "x", **combo}))[1:])
 
 
 @pytest.mark.parametrize("combo", COMBOS, ids=combo_id)

@@ -46,8 +46,8 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
     try:
         steps = [("Go module path", "\x15example.com/pay/pay-svc" + ENTER),
                  ("One-line description", ENTER),
-                 ("Preset", DOWN + ENTER),                  # minimal
-                 ("HTTP framework", DOWN + ENTER),          # skips the disabled ones: stdlib
+                 ("What the service starts with", DOWN + ENTER),   # minimal
+                 ("HTTP framework", DOWN + ENTER),                 # stdlib
                  ("OpenTelemetry tracing", "n")]
         for prompt, keys in steps:
             read_until(main, prompt)
@@ -64,4 +64,4 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
     assert answers["preset"] == "minimal"
     assert answers["http_framework"] == "stdlib"
     assert answers["observability"] is False
-    assert answers["databases"] == []
+    assert answers["database"] == "memory"

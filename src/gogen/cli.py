@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import shlex
 import sys
 from pathlib import Path
@@ -11,7 +12,8 @@ import typer
 from rich.console import Console
 
 from gogen import __version__
-from gogen import answers as schema
+from gogen import answers as answering
+from gogen import schema as schemas
 from gogen import update as updating
 from gogen.errors import FAILURE, AnswerError, GogenError
 
@@ -46,21 +48,21 @@ def main_options(
 
 
 def collect_answers(name: str, flags: dict[str, Any], data: list[str]) -> dict[str, Any]:
-    """Merge NAME, --data and the dedicated flags; a key given twice differently is an error."""
+    """Merge NAME, --data and the answer flags; a key given twice differently is an error."""
     given: dict[str, Any] = {"project_name": name}
     for item in data:
         key, sep, raw = item.partition("=")
         key = key.strip()
         if not sep or not key:
             raise AnswerError("--data", f"{item!r} is not KEY=VALUE")
-        value = schema.coerce(key, raw)
+        value = answering.coerce(key, raw)
         if key in given and given[key] != value:
             raise AnswerError(key, f"given twice with different values ({given[key]!r} and {value!r})")
         given[key] = value
     for key, value in flags.items():
         if value is None or value == []:
             continue
-        value = schema.coerce(key, value)
+        value = answering.coerce(key, value)
         if key in given and given[key] != value:
             raise AnswerError(key, f"conflicting values {given[key]!r} and {value!r} "
                                    "(a flag and --data, or NAME and --data project_name)")
@@ -68,43 +70,19 @@ def collect_answers(name: str, flags: dict[str, Any], data: list[str]) -> dict[s
     return given
 
 
-@app.command()
-def new(
-    name: Annotated[str, typer.Argument(help="Service name, kebab-case (e.g. ledger-service).")],
-    module: Annotated[str | None, typer.Option("--module", help="Go module path.")] = None,
-    preset: Annotated[str | None, typer.Option(help="ledger | minimal.")] = None,
-    http: Annotated[str | None, typer.Option("--http", help="chi | gin | echo | fiber | stdlib.")] = None,
-    db: Annotated[list[str] | None, typer.Option("--db", help="postgres | mongo (repeatable).")] = None,
-    broker: Annotated[list[str] | None, typer.Option("--broker", help="rabbitmq | kafka (repeatable).")] = None,
-    cache: Annotated[str | None, typer.Option(help="none | redis.")] = None,
-    grpc: Annotated[bool | None, typer.Option("--grpc/--no-grpc", help="Add a gRPC adapter.")] = None,
-    auth: Annotated[str | None, typer.Option(help="none | jwt.")] = None,
-    data: Annotated[list[str] | None,
-                    typer.Option("--data", "-d", help="Any answer as KEY=VALUE (repeatable).")] = None,
-    defaults: Annotated[bool, typer.Option("--defaults", help="Ask nothing: defaults for answers not given.")] = False,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Directory to create the service in.")] = Path(),
-    template: Annotated[str | None,
-                        typer.Option(help="Template source (git URL or local path), for template authors.")] = None,
-    vcs_ref: Annotated[str | None,
-                       typer.Option("--vcs-ref", help="Template release to render (default: this gogen's).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Write into an existing non-empty directory.")] = False,
-    git: Annotated[bool, typer.Option("--git/--no-git", help="git init and commit the service.")] = True,
-    go_download: Annotated[bool,
-                           typer.Option("--go-download/--no-go-download", help="Run go mod download.")] = True,
-) -> None:
+def new(name: str, data: list[str] | None, defaults: bool, output: Path, template: str | None,
+        vcs_ref: str | None, force: bool, git: bool, go_download: bool, **flags: Any) -> None:
     """Generate a new Go service."""
     from gogen import generate, prompts
 
     try:
-        flags = {"module_path": module, "preset": preset, "http_framework": http,
-                 "databases": db, "brokers": broker, "cache": cache, "grpc": grpc, "auth": auth}
         given = collect_answers(name, flags, data or [])
         interactive = not defaults and sys.stdin.isatty() and sys.stdout.isatty()
         if interactive:
             given = prompts.ask(given)
-        final = generate.resolve_answers(given)
         options = generate.NewOptions(output=output, template=template, vcs_ref=vcs_ref,
                                       force=force, git_init=git, go_download=go_download)
+        final = generate.resolve_answers(given, options)
         target = generate.new(final, options, err)
     except GogenError as error:
         raise fail(error) from None
@@ -116,6 +94,62 @@ def new(
         out.print(f"Next time, without questions: {prompts.equivalent_command(name, final, extra)}",
                   soft_wrap=True)
     out.print(f"Next: cd {shlex.quote(str(target))} && make test")
+
+
+def answer_option(question: schemas.Question) -> inspect.Parameter:
+    """The `gogen new` option of one answer of copier.yml."""
+    from gogen.prompts import FLAG_ALIASES
+
+    names = [question.flag, *([FLAG_ALIASES[question.key]] if question.key in FLAG_ALIASES else [])]
+    help_text = question.help
+    if question.choices:
+        help_text += ": " + " | ".join(str(v) for v in question.values)
+    kind: Any = str | None
+    if question.type == "bool":
+        names = [f"{question.flag}/--no-{question.flag.removeprefix('--')}"]
+        kind = bool | None
+    elif question.multiselect:
+        help_text += " (repeatable)"
+        kind = list[str] | None
+    annotation = Annotated[kind, typer.Option(*names, help=help_text, show_default=False)]
+    return inspect.Parameter(question.key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=annotation)
+
+
+def register_new() -> None:
+    """Declare `gogen new` with one option per answer of copier.yml, plus its own options."""
+    fixed = [
+        ("name", Annotated[str, typer.Argument(help="Service name, kebab-case (e.g. ledger-service).")], ...),
+        ("data", Annotated[list[str] | None,
+                           typer.Option("--data", "-d", help="Any answer as KEY=VALUE (repeatable).")], None),
+        ("defaults", Annotated[bool, typer.Option("--defaults", help="Ask nothing: defaults for answers not given.")],
+         False),
+        ("output", Annotated[Path, typer.Option("--output", "-o", help="Directory to create the service in.")],
+         Path()),
+        ("template", Annotated[str | None, typer.Option(
+            help="Template source (git URL or local path), for template authors.")], None),
+        ("vcs_ref", Annotated[str | None, typer.Option(
+            "--vcs-ref", help="Template release to render (default: this gogen's).")], None),
+        ("force", Annotated[bool, typer.Option("--force", help="Write into an existing non-empty directory.")],
+         False),
+        ("git", Annotated[bool, typer.Option("--git/--no-git", help="git init and commit the service.")], True),
+        ("go_download", Annotated[bool, typer.Option("--go-download/--no-go-download",
+                                                     help="Run go mod download.")], True),
+    ]
+    params = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD if n == "name"
+                                else inspect.Parameter.KEYWORD_ONLY, default=d, annotation=a)
+              for n, a, d in fixed]
+    params += [answer_option(q) for q in schemas.load().asked if q.key != "project_name"]
+
+    def command(**kwargs: Any) -> None:
+        new(**kwargs)
+
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = new.__doc__
+    app.command("new")(command)
+
+
+register_new()
 
 
 @app.command()

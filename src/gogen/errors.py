@@ -24,3 +24,11 @@ class AnswerError(GogenError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+
+
+class ValidationError(AnswerError):
+    """An answer refused by copier.yml, with Copier's own message (which names the field)."""
+
+    def __init__(self, field: str, text: str) -> None:
+        GogenError.__init__(self, text)
+        self.field = field

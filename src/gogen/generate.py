@@ -12,8 +12,9 @@ from typing import Any
 
 from rich.console import Console
 
-from gogen import answers as schema
-from gogen import matrix, poststeps, render, source
+from gogen import answers as answering
+from gogen import poststeps, render, source
+from gogen import schema as schemas
 from gogen.errors import GogenError
 
 
@@ -27,10 +28,21 @@ class NewOptions:
     go_download: bool = True
 
 
-def resolve_answers(given: Mapping[str, Any]) -> dict[str, Any]:
-    final = schema.validate(given)
-    matrix.check_implemented(final)
-    return final
+def resolve_answers(given: Mapping[str, Any], options: NewOptions | None = None) -> dict[str, Any]:
+    """The complete answers, checked against the schema of the template to render: this gogen's
+    copier.yml, or a local --template's. Another release or a remote template is checked by
+    Copier itself while rendering, with the same messages."""
+    template = options.template if options else None
+    if options and options.vcs_ref and not template:
+        return dict(given)
+    if template and not source.GIT_URL.match(template):
+        path = Path(template).expanduser() / "copier.yml"
+        if path.is_file() and not options.vcs_ref:  # type: ignore[union-attr]
+            return answering.resolve(given, schemas.load(path.resolve()))
+        return dict(given)
+    if template:
+        return dict(given)
+    return answering.resolve(given)
 
 
 def check_target(target: Path, force: bool) -> None:

@@ -1,4 +1,9 @@
-"""Interactive questions (questionary), asked only on a terminal and never with --defaults."""
+"""Interactive questions (questionary), asked only on a terminal and never with --defaults.
+
+The questions, their help, choices and defaults are copier.yml's; a choice its validator refuses
+after the earlier answers is shown with the reason and cannot be picked, and a question with a
+single possible answer is not asked at all.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,29 @@ import shlex
 from collections.abc import Mapping
 from typing import Any
 
-from gogen import answers as schema
+from gogen import answers as answering
 from gogen import matrix
+from gogen import schema as schemas
 from gogen.errors import AnswerError, GogenError
 
-NOT_YET = "not implemented yet"
+FLAG_ALIASES: dict[str, str] = {
+    "module_path": "--module",
+    "http_framework": "--http",
+    "database": "--db",
+    "brokers": "--broker",
+}
+"""Short flags of `gogen new` for the answers typed most (every answer also has --<key>)."""
 
 
-def validator(question: schema.Question) -> Any:
+def flag(question: schemas.Question) -> str:
+    return FLAG_ALIASES.get(question.key, question.flag)
+
+
+def validator(question: schemas.Question, context: Mapping[str, Any]) -> Any:
     def check(text: str) -> bool | str:
         try:
-            schema.check(question, schema.coerce(question.key, text))
+            answer = answering.parse(question, answering.cast(question, text), context)
+            answering.check(question, answer, context)
         except AnswerError as exc:
             return exc.message
         return True
@@ -24,68 +41,64 @@ def validator(question: schema.Question) -> Any:
     return check
 
 
-def selectable(question: schema.Question) -> list[Any]:
-    """The values of a question this release implements (all of them for free-form questions)."""
-    return list(matrix.IMPLEMENTED.get(question.key, question.choices))
-
-
 def ask(given: Mapping[str, Any]) -> dict[str, Any]:
-    """Ask every promptable question that `given` does not answer yet.
-
-    Values the template does not implement yet are shown but cannot be picked; a question with
-    a single possible answer in this release is not asked at all.
-    """
+    """Ask every question that `given` does not answer yet (in copier.yml's order)."""
     import questionary
 
     result = dict(given)
-    for question in schema.QUESTIONS:
-        if question.key in result or not question.prompt:
+    context: dict[str, Any] = {}
+    for question in schemas.load().asked:
+        if question.key in result:
+            context[question.key] = answering.parse(question, result[question.key], context)
             continue
-        default = schema.default(question.key, result)
-        fixed = matrix.fixed_answer(question.key, result)
-        if fixed is not None:
-            result[question.key] = fixed
+        default = answering.default(question, context)
+        fixed = matrix.fixed_answer(question, context)
+        if not question.ask or fixed is not None:
+            context[question.key] = fixed if fixed is not None else answering.parse(question, default, context)
             continue
-        implemented = selectable(question)
-        if question.kind == "bool":
-            reply = questionary.confirm(question.help, default=bool(default)).ask()
-        elif question.kind == "choice":
-            choices = [questionary.Choice(question.labels.get(c, c), value=c,
-                                          disabled=None if c in implemented else NOT_YET)
-                       for c in question.choices]
-            reply = questionary.select(question.help, choices=choices, default=default).ask()
-        elif question.kind == "multi":
-            choices = [questionary.Choice(c, value=c, checked=c in (default or []),
-                                          disabled=None if c in implemented else NOT_YET)
-                       for c in question.choices]
-            reply = questionary.checkbox(question.help, choices=choices).ask()
-        else:
-            reply = questionary.text(question.help, default=str(default or ""),
-                                     validate=validator(question)).ask()
+        reply = prompt(questionary, question, default, context)
         if reply is None:  # Ctrl-C or Ctrl-D
             raise GogenError("cancelled: nothing was generated", 130)
         result[question.key] = reply
+        context[question.key] = answering.parse(question, reply, context)
     return result
 
 
+def prompt(questionary: Any, question: schemas.Question, default: Any, context: Mapping[str, Any]) -> Any:
+    if question.type == "bool":
+        return questionary.confirm(question.help, default=bool(default)).ask()
+    if question.choices:
+        choices = [questionary.Choice(c.label, value=c.value,
+                                      disabled=answering.disabled_reason(c, context) or None,
+                                      checked=question.multiselect and c.value in (default or []))
+                   for c in question.choices]
+        if question.multiselect:
+            return questionary.checkbox(question.help, choices=choices).ask()
+        return questionary.select(question.help, choices=choices, default=default).ask()
+    return questionary.text(question.help, default=str(default or ""),
+                            validate=validator(question, context)).ask()
+
+
 def equivalent_command(name: str, final: Mapping[str, Any], extra: list[str] | None = None) -> str:
-    """The non-interactive command that reproduces an interactive run (`extra`: other flags given)."""
+    """The non-interactive command that reproduces the answers `final` (`extra`: other flags)."""
     parts = ["gogen", "new", name, "--defaults", *(extra or [])]
-    flags = {"module_path": "--module", "preset": "--preset", "http_framework": "--http",
-             "cache": "--cache", "auth": "--auth"}
-    for key, flag in flags.items():
-        if final[key] != schema.default(key, final):
-            parts += [flag, str(final[key])]
-    for item in final["databases"]:
-        parts += ["--db", item]
-    if not final["databases"] and schema.default("databases", final):
-        parts += ["--data", "databases=[]"]
-    for item in final["brokers"]:
-        parts += ["--broker", item]
-    if final["grpc"]:
-        parts.append("--grpc")
-    if not final["observability"]:
-        parts += ["--data", "observability=false"]
-    if final["description"] != schema.default("description", final):
-        parts += ["--data", f"description={final['description']}"]
+    context: dict[str, Any] = {}
+    for question in schemas.load().asked:
+        value = final[question.key]
+        if question.key == "project_name":
+            context[question.key] = value
+            continue
+        default = answering.parse(question, answering.default(question, context), context)
+        context[question.key] = value
+        if value == default:
+            continue
+        if question.type == "bool":
+            parts.append(question.flag if value else f"--no-{question.flag.removeprefix('--')}")
+        elif question.multiselect:
+            if not value:
+                parts += ["--data", f"{question.key}=[]"]
+            for item in value:
+                parts += [flag(question), str(item)]
+        else:
+            parts += [flag(question), str(value)]
     return shlex.join(parts)

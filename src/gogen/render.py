@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gogen.errors import GogenError
+from gogen.errors import GogenError, ValidationError
+
+REFUSALS = ("Invalid choice for ", "Validation error for question ", "Question \"")
+"""How Copier's questionnaire words a refused answer (a ValueError): bad input, not a failure."""
 
 TEMPLATE_FILES = ("copier.yml", "template", "migrations")
 """What a template source needs, relative to the repository root."""
@@ -35,7 +38,11 @@ def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None) -
                 overwrite=True,
                 skip_tasks=True,
             )
-        except (ValueError, OSError, TemplateError, copier_errors.CopierError) as exc:
+        except ValueError as exc:
+            if str(exc).startswith(REFUSALS):
+                raise ValidationError("answers", one_line(exc)) from exc
+            raise GogenError(f"rendering failed: {one_line(exc)}", 1) from exc
+        except (OSError, TemplateError, copier_errors.CopierError) as exc:
             raise GogenError(f"rendering failed: {one_line(exc)}", 1) from exc
 
 

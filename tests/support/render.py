@@ -6,8 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from gogen import answers as schema
-from gogen import matrix
+from gogen import answers as answering
 from gogen.render import render_local
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def complete(answers: Mapping[str, Any]) -> dict[str, Any]:
     given = {"project_name": "ledger-service", **answers}
-    final = schema.validate(given)
-    matrix.check_implemented(final)
-    return final
+    return answering.resolve(given)
 
 
 def render_service(dst: Path, answers: Mapping[str, Any]) -> Path:
