@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,15 +39,45 @@ def rendered(tmp_path: Path) -> Iterator[object]:
     yield render
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[object]:
-    """A throwaway PostgreSQL cluster; required (a failure, never a skip) under CI=true."""
-    from support.postgres import pg_bin, throwaway_cluster
+class Servers:
+    """Throwaway servers started on first use and stopped when the session ends; a server that is
+    not installed fails the test under CI=true (a skip elsewhere), never silently passes."""
 
-    if pg_bin() is None:
-        message = "PostgreSQL is not installed (scripts/install-servers installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    with throwaway_cluster() as server:
-        yield server
+    def __init__(self, stack: ExitStack) -> None:
+        self.stack = stack
+        self.running: dict[str, Any] = {}
+
+    def __call__(self, component: str) -> Any:
+        from support.servers import SERVERS
+
+        if component not in self.running:
+            server = SERVERS[component]
+            if not server.installed():
+                message = (f"the {component} server is not installed "
+                           f"(scripts/install-servers installs {' '.join(server.packages)})")
+                if os.environ.get("CI") == "true":
+                    pytest.fail(message)
+                pytest.skip(message)
+            self.running[component] = self.stack.enter_context(server.start())
+        return self.running[component]
+
+    def env(self, components: list[str]) -> dict[str, str]:
+        """The variables a service with these components reads in its integration tests."""
+        from support.servers import needed
+
+        env: dict[str, str] = {}
+        for component in needed(components):
+            env.update(self(component).env())
+        return env
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[Servers]:
+    with ExitStack() as stack:
+        yield Servers(stack)
+
+
+@pytest.fixture(scope="session")
+def postgres(servers: Servers) -> Any:
+    """The throwaway PostgreSQL cluster of the session."""
+    return servers("postgres")

@@ -1,5 +1,6 @@
-"""The ledger preset against a real PostgreSQL: the generated integration tests, and an
-end-to-end run of the built service (migrate, serve, post, replay, read balances, SIGTERM)."""
+"""The ledger preset against a real PostgreSQL: an end-to-end run of the built service (migrate,
+serve, post, replay, read balances, SIGTERM). The generated integration tests run in
+test_integration.py, for every combination."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from typing import Any
 import pytest
 
 from support.gotool import go_env, run
-from support.postgres import Postgres, free_port
 from support.render import render_service
+from support.servers.postgres import Postgres, free_port
 
 pytestmark = [pytest.mark.go, pytest.mark.integration]
 
@@ -28,18 +29,6 @@ def ledger(tmp_path_factory: pytest.TempPathFactory, require_go: str) -> Path:
                              {"project_name": "ledger-service", "preset": "ledger"})
     run(["go", "build", "-o", "bin/ledger-service", "./cmd/ledger-service"], service)
     return service
-
-
-@pytest.mark.parametrize("http_framework", ["chi", "stdlib"])
-def test_generated_integration_tests_pass(http_framework: str, postgres: Postgres,
-                                          tmp_path: Path, require_go: str) -> None:
-    service = render_service(tmp_path / "ledger-service",
-                             {"project_name": "ledger-service", "http_framework": http_framework})
-    url = postgres.create_database(f"it_{http_framework}_{uuid.uuid4().hex[:8]}")
-    out = run(["go", "test", "-tags", "integration", "-count=1", "-v", "./..."], service,
-              DATABASE_URL=url)
-    assert "--- PASS" in out
-    assert "--- SKIP" not in out, "an integration test skipped itself"
 
 
 def request(base: str, method: str, path: str, body: Any = None,

@@ -20,6 +20,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+PACKAGES = ("postgresql",)
+
+
+def installed() -> bool:
+    return pg_bin() is not None
+
 
 def pg_bin() -> Path | None:
     root = Path("/usr/lib/postgresql")
@@ -60,6 +66,10 @@ class Postgres:
     def create_database(self, name: str) -> str:
         self.psql(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+    def env(self) -> dict[str, str]:
+        """DATABASE_URL of a new, empty database."""
+        return {"DATABASE_URL": self.create_database(f"svc_{secrets.token_hex(6)}")}
 
 
 def as_postgres_user() -> dict[str, object]:

@@ -1,0 +1,60 @@
+"""Real servers for the integration tests of generated services, one module per component.
+
+Each component that talks to a server owns a module here, registered in SERVERS, with:
+  PACKAGES       the Debian packages that provide the server (scripts/install-servers installs them)
+  installed()    whether the server can be started on this machine
+  start()        a context manager running a throwaway instance on loopback, as a direct child
+                 of the tests, whose `env()` gives the variables the generated tests read
+
+`python3 tests/support/servers/__init__.py packages` prints the packages still missing.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    __package__ = "support.servers"
+
+from support.servers import postgres
+
+
+class Server(Protocol):
+    def env(self) -> dict[str, str]:
+        """Environment variables for one generated service's tests, on its own database."""
+        ...
+
+
+@dataclass(frozen=True)
+class Component:
+    packages: tuple[str, ...]
+    installed: Callable[[], bool]
+    start: Callable[[], AbstractContextManager[Server]]
+
+
+SERVERS: dict[str, Component] = {
+    "postgres": Component(postgres.PACKAGES, postgres.installed, postgres.throwaway_cluster),
+}
+
+
+def needed(components: list[str]) -> list[str]:
+    """The components of a service whose integration tests need a server."""
+    return [c for c in components if c in SERVERS]
+
+
+def missing_packages() -> Iterator[str]:
+    for component in SERVERS.values():
+        if not component.installed():
+            yield from component.packages
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["packages"]:
+        raise SystemExit("usage: __init__.py packages")
+    print(" ".join(dict.fromkeys(missing_packages())))
