@@ -368,3 +368,59 @@ def test_update_online_reaches_a_release_newer_than_the_installed_gogen(releases
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert yaml.safe_load((service / ".copier-answers.yml").read_text())["_commit"] == f"v{NEW}"
     assert (service / "docs" / "runbook.md").is_file()
+
+
+LOCAL_TEST = '''package ledger_test
+
+import (
+	"testing"
+
+	"{module}/internal/domain/ledger"
+)
+
+// The team pins the codes its clients rely on.
+func TestUnbalancedCodeIsStable(t *testing.T) {
+	if got := ledger.ErrUnbalanced.Code(); got != "unbalanced_transaction" {
+		t.Fatalf("code %q", got)
+	}
+}
+'''
+
+
+@pytest.mark.parametrize("tool", ["gogen", "copier"])
+def test_real_update_from_0_2_0_to_0_3_0(tool: str, head_venv: Path, tmp_path: Path) -> None:
+    """0.3.0 rebuilt the template from components and replaced the list answer `databases` by
+    `database` (a _migrations entry): a 0.2.0 service with local edits updates with gogen update
+    and with plain copier update, keeps its edits, then builds and passes its tests."""
+    env = env_without_network_hints()
+    sh([str(head_venv / "gogen"), "new", "ledger-service", "--defaults", "--vcs-ref", "v0.2.0",
+        "-o", str(tmp_path)], cwd=tmp_path, env=env)
+    service = tmp_path / "ledger-service"
+    assert yaml.safe_load((service / ".copier-answers.yml").read_text())["databases"] == ["postgres"]
+    local = service / "internal" / "domain" / "ledger" / "local_test.go"
+    local.write_text(LOCAL_TEST.replace("{module}", "github.com/acme/ledger-service"))
+    with (service / ".gitignore").open("a") as f:
+        f.write("/local-notes/\n")
+    sh(["git", "add", "--all"], cwd=service)
+    sh(["git", "-c", "user.name=dev", "-c", "user.email=dev@x", "commit", "-qm", "Local edits"], cwd=service)
+
+    if tool == "gogen":
+        proc = sh(offline([str(head_venv / "gogen"), "update", "--vcs-ref", "v0.3.0"]), cwd=service,
+                  env=env, check=False)
+    else:
+        printed = sh([str(head_venv / "gogen"), "update", "--print-env"], cwd=service, env=env)
+        for line in printed.stdout.splitlines():
+            key, _, value = line.removeprefix("export ").partition("=")
+            env[key] = value.strip("'")
+        proc = sh(offline([str(head_venv / "copier"), "update", "--trust", "--defaults", "--conflict",
+                           "inline", "--vcs-ref", "v0.3.0"]), cwd=service, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    answers = yaml.safe_load((service / ".copier-answers.yml").read_text())
+    assert answers["_commit"] == "v0.3.0"
+    assert answers["database"] == "postgres"
+    assert "databases" not in answers
+    assert local.read_text().startswith("package ledger_test")
+    assert "/local-notes/" in (service / ".gitignore").read_text()
+    marked = sh(["git", "grep", "-l", "-e", "<<<<<<< before updating"], cwd=service, check=False).stdout
+    assert marked == "", f"conflicts left in {marked}"
+    verify_go(service)
