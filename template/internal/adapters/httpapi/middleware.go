@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
-	"strings"
 	"time"
 )
 
@@ -16,6 +15,7 @@ type contextKey int
 const (
 	requestIDKey contextKey = iota
 	loggerKey
+	probeKey
 )
 
 const requestIDHeader = "X-Request-Id"
@@ -55,7 +55,7 @@ func requestIDFrom(ctx context.Context) string {
 
 // accessLog logs one line per request with a logger carrying the request id, and hands that
 // logger to the handlers through the context. Probes are logged at debug level only.
-func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
+func accessLog(logger *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
@@ -86,13 +86,27 @@ func loggerFrom(ctx context.Context) *slog.Logger {
 	return slog.Default()
 }
 
-// isProbe reports whether r comes from a probe{% if observability %} or a metrics scrape{% endif %}: frequent and uninteresting.
+// markProbes marks the requests to the probes' paths in their context, for isProbe.
+func markProbes(probes []Route) Middleware {
+	paths := make(map[string]bool, len(probes))
+	for _, p := range probes {
+		paths[p.Pattern] = true
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if paths[r.URL.Path] {
+				r = r.WithContext(context.WithValue(r.Context(), probeKey, true))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// isProbe reports whether r is polled by infrastructure, such as a health probe: frequent
+// and uninteresting.
 func isProbe(r *http.Request) bool {
-{%- if observability %}
-	return strings.HasPrefix(r.URL.Path, "/health/") || r.URL.Path == "/metrics"
-{%- else %}
-	return strings.HasPrefix(r.URL.Path, "/health/")
-{%- endif %}
+	probe, _ := r.Context().Value(probeKey).(bool)
+	return probe
 }
 
 // recoverer turns a panic into a 500 problem; the panic value and stack go to the log only.
@@ -117,7 +131,7 @@ func recoverer(next http.Handler) http.Handler {
 }
 
 // limitBody caps the size of every request body; reading past the limit fails.
-func limitBody(limit int64) func(http.Handler) http.Handler {
+func limitBody(limit int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			r.Body = http.MaxBytesReader(w, r.Body, limit)

@@ -19,12 +19,3 @@ func (Secret) GoString() string { return redacted }
 
 // LogValue implements slog.LogValuer without revealing the secret.
 func (Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
-
-// secret reads a required secret; a problem never quotes its value.
-func (l *loader) secret(key string) Secret {
-	v, ok := l.value(key)
-	if !ok {
-		l.fail(key, "required")
-	}
-	return Secret(v)
-}
