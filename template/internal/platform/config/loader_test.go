@@ -51,5 +51,5 @@ func TestSecretIsNeverPrinted(t *testing.T) {
 func TestSecretProblemNeverQuotesTheValue(t *testing.T) {
 	l := NewLoader(lookup(map[string]string{}))
 	l.Secret("TOKEN")
-	assert.Equal(t, "TOKEN: required", l.Err().Error())
+	assert.EqualError(t, l.Err(), "TOKEN: required")
 }
