@@ -48,7 +48,7 @@ func TestHandlerName(t *testing.T) {
 
 func TestCommandDecoratorsLogSuccess(t *testing.T) {
 	var buf bytes.Buffer
-	h := ApplyCommandDecorators[string, string](&CreateWidgetHandler{}, debugLogger(&buf))
+	h := ApplyCommandDecorators[string, string](&CreateWidgetHandler{}, Logging(debugLogger(&buf)))
 
 	got, err := h.Handle(context.Background(), "blue")
 
@@ -66,7 +66,7 @@ func TestCommandDecoratorsLogSuccess(t *testing.T) {
 func TestCommandDecoratorsLogFailure(t *testing.T) {
 	var buf bytes.Buffer
 	boom := errors.New("boom")
-	h := ApplyCommandDecorators[string, string](&CreateWidgetHandler{err: boom}, debugLogger(&buf))
+	h := ApplyCommandDecorators[string, string](&CreateWidgetHandler{err: boom}, Logging(debugLogger(&buf)))
 
 	_, err := h.Handle(context.Background(), "blue")
 
@@ -79,7 +79,7 @@ func TestCommandDecoratorsLogFailure(t *testing.T) {
 
 func TestQueryDecorators(t *testing.T) {
 	var buf bytes.Buffer
-	h := ApplyQueryDecorators[struct{}, int](WidgetCountHandler{}, debugLogger(&buf))
+	h := ApplyQueryDecorators[struct{}, int](WidgetCountHandler{}, Logging(debugLogger(&buf)))
 
 	got, err := h.Handle(context.Background(), struct{}{})
 
@@ -89,4 +89,38 @@ func TestQueryDecorators(t *testing.T) {
 	require.Len(t, records, 1)
 	assert.Equal(t, "query", records[0]["kind"])
 	assert.Equal(t, "WidgetCount", records[0]["handler"])
+}
+
+func TestDecoratorsRunInOrderFirstInnermost(t *testing.T) {
+	var calls []string
+	mark := func(label string) Decorator {
+		return func(h Handler, next Func) Func {
+			return func(ctx context.Context, in any) (any, error) {
+				calls = append(calls, label+" "+h.Kind+" "+h.Name)
+				return next(ctx, in)
+			}
+		}
+	}
+	h := ApplyQueryDecorators[struct{}, int](WidgetCountHandler{}, mark("inner"), mark("outer"))
+
+	got, err := h.Handle(context.Background(), struct{}{})
+
+	require.NoError(t, err)
+	assert.Equal(t, 3, got)
+	assert.Equal(t, []string{"outer query WidgetCount", "inner query WidgetCount"}, calls)
+}
+
+func TestDecoratedFailureReturnsTheZeroResult(t *testing.T) {
+	boom := errors.New("boom")
+	h := ApplyCommandDecorators[string, string](&CreateWidgetHandler{err: boom}, func(_ Handler, next Func) Func {
+		return func(ctx context.Context, in any) (any, error) {
+			_, err := next(ctx, in)
+			return nil, err
+		}
+	})
+
+	got, err := h.Handle(context.Background(), "blue")
+
+	require.ErrorIs(t, err, boom)
+	assert.Empty(t, got)
 }

@@ -6,27 +6,24 @@ import (
 	"time"
 )
 
-// logging logs each call with its handler, duration and error. It never logs the command or
+// Logging logs each call with its handler, duration and error. It never logs the command or
 // query itself: they may carry personal or payment data.
-type logging[T, R any] struct {
-	next   handler[T, R]
-	kind   string
-	name   string
-	logger *slog.Logger
-}
-
-func (d logging[T, R]) Handle(ctx context.Context, in T) (R, error) {
-	start := time.Now()
-	out, err := d.next.Handle(ctx, in)
-	attrs := []slog.Attr{
-		slog.String("kind", d.kind),
-		slog.String("handler", d.name),
-		slog.Duration("duration", time.Since(start)),
+func Logging(logger *slog.Logger) Decorator {
+	return func(h Handler, next Func) Func {
+		return func(ctx context.Context, in any) (any, error) {
+			start := time.Now()
+			out, err := next(ctx, in)
+			attrs := []slog.Attr{
+				slog.String("kind", h.Kind),
+				slog.String("handler", h.Name),
+				slog.Duration("duration", time.Since(start)),
+			}
+			if err != nil {
+				logger.LogAttrs(ctx, slog.LevelWarn, "handler failed", append(attrs, slog.Any("error", err))...)
+				return out, err
+			}
+			logger.LogAttrs(ctx, slog.LevelDebug, "handler succeeded", attrs...)
+			return out, nil
+		}
 	}
-	if err != nil {
-		d.logger.LogAttrs(ctx, slog.LevelWarn, "handler failed", append(attrs, slog.Any("error", err))...)
-		return out, err
-	}
-	d.logger.LogAttrs(ctx, slog.LevelDebug, "handler succeeded", attrs...)
-	return out, nil
 }

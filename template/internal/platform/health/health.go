@@ -60,6 +60,20 @@ func (rd *Readiness) Disable() {
 	rd.disabled.Store(true)
 }
 
+// Name identifies the probe as a lifecycle component.
+func (rd *Readiness) Name() string { return "readiness" }
+
+// Start does nothing: the probe answers from the moment it exists. It makes the probe a
+// lifecycle component, started last so that it is stopped first.
+func (rd *Readiness) Start(context.Context) error { return nil }
+
+// Stop disables the probe, so that load balancers stop sending traffic before the server
+// drains.
+func (rd *Readiness) Stop(context.Context) error {
+	rd.Disable()
+	return nil
+}
+
 // Run runs every check concurrently and reports their outcomes in the order of the checks.
 // A check that outlives its timeout is reported as failed without waiting for it.
 func (rd *Readiness) Run(ctx context.Context) Report {

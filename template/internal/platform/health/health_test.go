@@ -117,6 +117,18 @@ func TestReadinessDisabled(t *testing.T) {
 	assert.Equal(t, Report{Status: StatusUnavailable, Checks: []CheckResult{}}, report)
 }
 
+func TestReadinessStopsAsAComponent(t *testing.T) {
+	rd := NewReadiness(time.Second, passing("db"))
+	require.NoError(t, rd.Start(context.Background()))
+	code, _ := serveReady(t, rd)
+	require.Equal(t, http.StatusOK, code)
+
+	require.NoError(t, rd.Stop(context.Background()))
+
+	code, _ = serveReady(t, rd)
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+}
+
 func TestLiveness(t *testing.T) {
 	rec := httptest.NewRecorder()
 	Liveness(rec, httptest.NewRequest(http.MethodGet, "/health/live", nil))
