@@ -62,9 +62,10 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 8
+    assert len(combos) == 12
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
-    assert {(c["preset"], c["database"]) for c in combos} == {("ledger", "postgres"), ("minimal", "memory")}
+    assert {(c["preset"], c["database"]) for c in combos} == {
+        ("ledger", "postgres"), ("minimal", "memory"), ("minimal", "postgres")}
     covering = matrix.covering_set()
     assert len(covering) < len(combos)
     for a in matrix.all_combinations():
@@ -91,7 +92,6 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"database": "oracle"},
     {"database": "mongo"},
     {"preset": "ledger", "database": "memory"},
-    {"preset": "minimal", "database": "postgres"},
     {"brokers": ["kafka"]},
     {"brokers": ["sqs"]},
     {"cache": "redis"},
@@ -159,6 +159,7 @@ ANSWER_SETS: list[list[str]] = [
     ["--data", "module_prefix=example.com/team", "--data", "go_version=1.27"],
     ["--preset", "ledger", "--db", "postgres"],
     ["--preset", "minimal", "--db", "memory", "--cache", "none"],
+    ["--preset", "minimal", "--db", "postgres", "--http", "stdlib"],
     ["--data", "brokers=[]", "--auth", "none", "--no-grpc"],
     ["--preset", "minimal", "--module-prefix", "example.org/x", "--http-framework", "stdlib",
      "--description", "x y z"],

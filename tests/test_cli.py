@@ -57,7 +57,6 @@ BAD_INPUT = [
     (["svc", "--data", "novalue"], "--data"),
     (["svc", "--http", "chi", "--data", "http_framework=stdlib"], "http_framework"),
     (["svc", "--data", "project_name=other"], "project_name"),
-    (["svc", "--preset", "minimal", "--db", "postgres"], "database"),
     (["svc", "--preset", "ledger", "--db", "memory"], "database"),
     (["svc", "--data", "databases=[postgres]"], "databases"),
     (["svc", "--data", "description=" + "x" * 201], "description"),
