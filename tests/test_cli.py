@@ -203,10 +203,12 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(questionary, "confirm", fake({}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal"})
     assert "What the service starts with" not in asked
-    # questions with one possible answer (database for this preset, brokers, cache, grpc, auth)
-    # and those copier.yml does not ask (module_prefix, go_version) are not asked
+    # questions with one possible answer (brokers, cache, grpc, auth) and those copier.yml does
+    # not ask (module_prefix, go_version) are not asked
     assert asked == ["Go module path", "One-line description of the service",
-                     "HTTP framework of the REST adapter", "OpenTelemetry tracing and Prometheus metrics"]
+                     "HTTP framework of the REST adapter", "Store of the preset's aggregates",
+                     "OpenTelemetry tracing and Prometheus metrics"]
+    assert ("mongo", "mongo is not implemented yet in this release") in offered["Store of the preset's aggregates"]
     assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]
     assert ("stdlib", None) in offered["HTTP framework of the REST adapter"]
     assert final["http_framework"] == "stdlib"

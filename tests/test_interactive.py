@@ -15,7 +15,7 @@ import yaml
 from gogen.render import copy_template_tree
 from support.render import ROOT
 
-DOWN, ENTER = "\x1b[B", "\r"
+UP, DOWN, ENTER = "\x1b[A", "\x1b[B", "\r"
 
 
 def read_until(fd: int, needle: str, timeout: float = 20) -> str:
@@ -48,6 +48,7 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
                  ("One-line description", ENTER),
                  ("What the service starts with", DOWN + ENTER),   # minimal
                  ("HTTP framework", DOWN + ENTER),                 # stdlib
+                 ("Store of the preset", UP + ENTER),              # memory (default) -> postgres
                  ("OpenTelemetry tracing", "n")]
         for prompt, keys in steps:
             read_until(main, prompt)
@@ -58,10 +59,11 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
         proc.wait(timeout=60)
         os.close(main)
     assert proc.returncode == 0, screen
-    assert "--module example.com/pay/pay-svc --preset minimal --http stdlib" in screen
+    assert "--module example.com/pay/pay-svc --preset minimal --http stdlib --db postgres --no-observability" \
+        in screen
     answers = yaml.safe_load((tmp_path / "pay-svc" / ".copier-answers.yml").read_text())
     assert answers["module_path"] == "example.com/pay/pay-svc"
     assert answers["preset"] == "minimal"
     assert answers["http_framework"] == "stdlib"
     assert answers["observability"] is False
-    assert answers["database"] == "memory"
+    assert answers["database"] == "postgres"
