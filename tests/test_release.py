@@ -405,6 +405,12 @@ def test_real_update_from_0_2_0_to_0_3_0(tool: str, head_venv: Path, tmp_path: P
     sh(["git", "-c", "user.name=dev", "-c", "user.email=dev@x", "commit", "-qm", "Local edits"], cwd=service)
 
     if tool == "gogen":
+        dry = sh(offline([str(head_venv / "gogen"), "update", "--dry-run", "--vcs-ref", "v0.3.0"]),
+                 cwd=service, env=env, check=False)
+        assert dry.returncode == 0, dry.stdout + dry.stderr
+        assert "answer   databases -> database (migrated)" in dry.stdout
+        assert re.search(r"add\s+cmd/ledger-service/modules.go", dry.stdout)
+        assert re.search(r"remove\s+cmd/ledger-service/wire.go", dry.stdout)
         proc = sh(offline([str(head_venv / "gogen"), "update", "--vcs-ref", "v0.3.0"]), cwd=service,
                   env=env, check=False)
     else:

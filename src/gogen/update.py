@@ -7,6 +7,7 @@ changed a line. Copier exits 0 even then, so conflicts are detected here.
 
 from __future__ import annotations
 
+import difflib
 import shutil
 import subprocess
 import tempfile
@@ -152,7 +153,10 @@ def plan(service: Path, src: source.Source) -> Plan:
     new_keys = {k for k in after if not k.startswith("_")}
     gone, fresh = sorted(old_keys - new_keys), sorted(new_keys - old_keys)
     for old in list(gone):
-        match = next((n for n in fresh if after[n] == before[old]), None)
+        # A migration keeps the value (a rename) or reshapes it under a similar name
+        # (0.3.0: databases: [postgres] became database: postgres).
+        match = next((n for n in fresh if after[n] == before[old]), None) or next(
+            iter(difflib.get_close_matches(old, fresh, n=1, cutoff=0.8)), None)
         if match:
             result.renamed_answers.append((old, match))
             gone.remove(old)
