@@ -16,9 +16,10 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from releases import ReleaseError, bundle
+from releases import ReleaseError, bundle, git
 
 BUNDLE = Path("src/gogen/_bundle/template.bundle")
+SCHEMA = Path("src/gogen/_bundle/copier.yml")
 
 
 class BundleHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -37,5 +38,10 @@ class BundleHook(BuildHookInterface):  # type: ignore[type-arg]
             raise SystemExit(f"gogen wheel build failed: {exc}") from None
         if version != "editable":  # an editable install reads it from src/ directly
             build_data["force_include"][str(root / BUNDLE)] = "gogen/_bundle/template.bundle"
+            # The answer schema gogen validates with is the one of the release it renders, which
+            # may be older than this checkout's copier.yml.
+            release = dict(found).get(self.metadata.version, found[-1][1])
+            (root / SCHEMA).write_text(git(root, "show", f"{release}:copier.yml") + "\n")
+            build_data["force_include"][str(root / SCHEMA)] = "gogen/copier.yml"
         latest = found[-1][0]
         self.app.display_info(f"bundled template history with {len(found)} releases (latest v{latest})")

@@ -84,6 +84,8 @@ def equivalent_command(name: str, final: Mapping[str, Any], extra: list[str] | N
     parts = ["gogen", "new", name, "--defaults", *(extra or [])]
     context: dict[str, Any] = {}
     for question in schemas.load().asked:
+        if question.key not in final:  # another release's schema: Copier filled it in
+            continue
         value = final[question.key]
         if question.key == "project_name":
             context[question.key] = value

@@ -19,7 +19,7 @@ import yaml
 from gogen.errors import GogenError
 
 PACKAGED = Path(__file__).resolve().parent / "copier.yml"
-"""Where a wheel carries the schema of the release it bundles."""
+"""Where a wheel carries the schema of the release it renders (scripts/hatch_bundle_hook.py)."""
 
 CHECKOUT = Path(__file__).resolve().parents[2] / "copier.yml"
 """The schema of a source checkout (an editable install)."""
