@@ -70,8 +70,7 @@ def make_new_release(repo: Path) -> tuple[str, str]:
     text = copier_yml.read_text()
     old_key = prefix_key(text)
     new_key = "module_namespace"
-    text = re.sub(rf"^{old_key}:", f"{new_key}:", text, flags=re.MULTILINE)
-    text = text.replace("{{ " + old_key + " }}", "{{ " + new_key + " }}")
+    text = re.sub(rf"\b{old_key}\b", new_key, text)  # the key and every Jinja use of it
     text = text.replace("_migrations:\n", "_migrations:\n" + migration(NEW, old_key, new_key), 1) \
         if "_migrations:\n" in text else text.replace(
             "_envops:", "_migrations:\n" + migration(NEW, old_key, new_key) + "_envops:", 1)
