@@ -37,8 +37,7 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, maxRetries int, retry func(er
 		if err == nil || !retry(err) || attempt >= maxRetries {
 			return err
 		}
-		delay := min(retryBaseDelay<<attempt, retryMaxDelay)
-		timer := time.NewTimer(rand.N(delay) + 1)
+		timer := time.NewTimer(retryPause(attempt))
 		select {
 		case <-ctx.Done():
 			timer.Stop()
@@ -46,6 +45,25 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, maxRetries int, retry func(er
 		case <-timer.C:
 		}
 	}
+}
+
+// retryPause is the pause before retry number attempt+1: uniformly random in
+// (0, retryCeiling(attempt)].
+func retryPause(attempt int) time.Duration {
+	return rand.N(retryCeiling(attempt)) + 1 // #nosec G404 -- jitter spreads retries apart; it need not be unpredictable.
+}
+
+// retryCeiling is retryBaseDelay doubled attempt times, capped at retryMaxDelay. It doubles
+// step by step and stops at the cap, so no attempt count can overflow the shift.
+func retryCeiling(attempt int) time.Duration {
+	ceiling := retryBaseDelay
+	for range attempt {
+		if ceiling >= retryMaxDelay/2 {
+			return retryMaxDelay
+		}
+		ceiling *= 2
+	}
+	return ceiling
 }
 
 func attemptTx(ctx context.Context, pool *pgxpool.Pool, fn func(ctx context.Context, tx pgx.Tx) error) (err error) {
