@@ -86,6 +86,20 @@ func (l *Loader) Int64(key string, def, minimum, maximum int64) int64 {
 	return n
 }
 
+// Int32 reads key as an integer from minimum to maximum, or returns def.
+func (l *Loader) Int32(key string, def, minimum, maximum int32) int32 {
+	v, ok := l.value(key)
+	if !ok {
+		return def
+	}
+	n, err := strconv.ParseInt(v, 10, 32)
+	if err != nil || n < int64(minimum) || n > int64(maximum) {
+		l.Fail(key, "%q is not an integer from %d to %d", v, minimum, maximum)
+		return def
+	}
+	return int32(n)
+}
+
 // Int reads key as an integer from minimum to maximum, or returns def.
 func (l *Loader) Int(key string, def, minimum, maximum int) int {
 	return int(l.Int64(key, int64(def), int64(minimum), int64(maximum)))

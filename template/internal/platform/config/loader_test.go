@@ -11,10 +11,11 @@ import (
 
 func TestLoaderReadsTypedValues(t *testing.T) {
 	l := NewLoader(lookup(map[string]string{
-		"COUNT": "7", "ENABLED": "true", "TOKEN": " s3cret ",
+		"COUNT": "7", "ENABLED": "true", "TOKEN": " s3cret ", "POOL": "20",
 	}))
 
 	assert.Equal(t, 7, l.Int("COUNT", 1, 0, 10))
+	assert.Equal(t, int32(20), l.Int32("POOL", 1, 1, 100))
 	assert.Equal(t, 3, l.Int("MISSING_COUNT", 3, 0, 10))
 	assert.True(t, l.Bool("ENABLED", false))
 	assert.True(t, l.Bool("MISSING_FLAG", true))
@@ -23,16 +24,17 @@ func TestLoaderReadsTypedValues(t *testing.T) {
 }
 
 func TestLoaderCollectsEveryProblem(t *testing.T) {
-	l := NewLoader(lookup(map[string]string{"COUNT": "11", "ENABLED": "yes please"}))
+	l := NewLoader(lookup(map[string]string{"COUNT": "11", "ENABLED": "yes please", "POOL": "4294967297"}))
 
 	assert.Equal(t, 1, l.Int("COUNT", 1, 0, 10), "the default stands in for a bad value")
+	assert.Equal(t, int32(10), l.Int32("POOL", 10, 1, 100), "a value beyond int32 is refused, not wrapped")
 	assert.False(t, l.Bool("ENABLED", false))
 	l.Secret("TOKEN")
 	l.Fail("LIMITS", "%d exceeds %d", 3, 2)
 
 	err := l.Err()
 	require.Error(t, err)
-	for _, want := range []string{`COUNT: "11" is not an integer from 0 to 10`, "ENABLED", "TOKEN: required", "LIMITS: 3 exceeds 2"} {
+	for _, want := range []string{`COUNT: "11" is not an integer from 0 to 10`, "ENABLED", "TOKEN: required", "LIMITS: 3 exceeds 2", `POOL: "4294967297"`} {
 		assert.Contains(t, err.Error(), want)
 	}
 }

@@ -71,8 +71,8 @@ func TestRunWaitsForCancellation(t *testing.T) {
 	go func() { done <- Run(ctx, discard(), time.Second, recorded(&j, "server", nil, nil)) }()
 
 	select {
-	case <-done:
-		t.Fatal("Run returned before the context was cancelled")
+	case err := <-done:
+		t.Fatalf("Run returned %v before the context was cancelled", err)
 	case <-time.After(50 * time.Millisecond):
 	}
 	cancel()
@@ -89,7 +89,7 @@ func TestRunStopsTheStartedOnesWhenAStartFails(t *testing.T) {
 		recorded(&j, "server", refused, nil), recorded(&j, "readiness", nil, nil))
 
 	require.ErrorIs(t, err, refused)
-	assert.ErrorContains(t, err, "start server")
+	require.ErrorContains(t, err, "start server")
 	assert.Equal(t, []string{"start pool", "start cache", "start server", "stop cache", "stop pool"}, j.list())
 }
 
@@ -102,7 +102,7 @@ func TestRunStopsWhenAComponentFailsWhileRunning(t *testing.T) {
 	err := Run(context.Background(), discard(), time.Second, recorded(&j, "pool", nil, nil), server)
 
 	require.ErrorIs(t, err, crashed)
-	assert.ErrorContains(t, err, "server failed")
+	require.ErrorContains(t, err, "server failed")
 	assert.Equal(t, []string{"start pool", "start server", "stop server", "stop pool"}, j.list())
 }
 
