@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 import tomllib
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -187,18 +188,23 @@ class Probe:
         return "+".join(sorted(self.components))
 
 
+@functools.cache
+def combinations() -> tuple[list[dict[str, Any]], list[frozenset[str]]]:
+    """Every valid combination as complete answers, and the components of each."""
+    combos = [answering.resolve(c) for c in matrix.dependency_combinations()]
+    return combos, [frozenset(answering.components(c)) for c in combos]
+
+
 def choose_probes() -> list[Probe]:
     """Two probes per component: the valid combination whose companions pin the fewest modules
     (so lines a component does not need are missing from at least one of its probes), and the
     one whose companions differ most from those."""
-    pins = load_pins()
-    owned = {c: sum(owner == c for owner in pins.owner.values()) for c in pins.tools}
-    combos = [answering.resolve(c) for c in matrix.dependency_combinations()]
-    sets = [frozenset(answering.components(c)) for c in combos]
+    owned = Counter(load_pins().owner.values())
+    combos, sets = combinations()
     chosen: dict[frozenset[str], Probe] = {}
     for component in sorted(set().union(*sets)):
         having = [i for i, s in enumerate(sets) if component in s]
-        light = min(having, key=lambda i: (sum(owned.get(c, 0) for c in sets[i]), sorted(sets[i])))
+        light = min(having, key=lambda i: (sum(owned[c] for c in sets[i]), sorted(sets[i])))
         far = max(having, key=lambda i: (len(sets[i] ^ sets[light]), sorted(sets[i])))
         for i in (light, far):
             chosen.setdefault(sets[i], Probe(combos[i], sets[i]))
@@ -248,8 +254,7 @@ class Guards:
     def __init__(self, probes: Sequence[Probe]) -> None:
         self.probes = probes
         self.components = sorted(set().union(*(p.components for p in probes)))
-        combos = [frozenset(answering.components(answering.resolve(c)))
-                  for c in matrix.dependency_combinations()]
+        _, combos = combinations()
         self.implies = {(a, b) for a in self.components for b in self.components
                         if a != b and all(b in s for s in combos if a in s)}
         self.reach = {c: sum(c in s for s in combos) for c in self.components}

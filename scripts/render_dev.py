@@ -16,9 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-import yaml  # noqa: E402
-
 from gogen import answers as answering  # noqa: E402
+from gogen.errors import GogenError  # noqa: E402
 from gogen.render import render_local  # noqa: E402
 from lock_go_deps import pin_and_tidy  # noqa: E402
 
@@ -29,15 +28,19 @@ def main(argv: list[str]) -> int:
         return 2
     out = Path(argv[0])
     data: dict[str, object] = {"project_name": "ledger-service"}
-    for item in [a for a in argv[1:] if not a.startswith("--")]:
-        key, _, value = item.partition("=")
-        data[key] = yaml.safe_load(value) if value else ""
-    answers = data  # Copier validates them against copier.yml
+    try:
+        for item in [a for a in argv[1:] if not a.startswith("--")]:
+            key, _, value = item.partition("=")
+            data[key] = answering.coerce(key, value)
+        answers = answering.resolve(data)
+    except GogenError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
     if out.exists():
         shutil.rmtree(out)
     render_local(ROOT, out, answers)
     if "--no-tidy" not in argv:
-        pin_and_tidy(out, answering.components(answering.resolve(answers)))
+        pin_and_tidy(out, answering.components(answers))
     print(f"rendered {out}")
     return 0
 

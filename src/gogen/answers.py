@@ -130,10 +130,16 @@ def resolve(given: Mapping[str, Any], schema: schemas.Schema | None = None) -> d
     (and keys copier.yml does not know, which Copier would silently ignore)."""
     schema = schema or schemas.load()
     for key in given:
-        if key not in schema or schema[key].computed:
-            known = ", ".join(schema[k].key for k in schema.keys if not schema[k].computed)
-            raise AnswerError(key, f"unknown answer key (known: {known})")
+        asked(key, schema)
     return dict(_answers(given, schema))
+
+
+def asked(key: str, schema: schemas.Schema) -> schemas.Question:
+    """The question answered by `key`; refuses a key copier.yml does not ask."""
+    if key not in schema or schema[key].computed:
+        known = ", ".join(q.key for q in schema.asked)
+        raise AnswerError(key, f"unknown answer key (known: {known})")
+    return schema[key]
 
 
 def _answers(given: Mapping[str, Any], schema: schemas.Schema) -> Iterator[tuple[str, Any]]:
@@ -168,11 +174,7 @@ def components(answers: Mapping[str, Any]) -> list[str]:
 
 def coerce(key: str, raw: Any, schema: schemas.Schema | None = None) -> Any:
     """A raw value given on the command line, typed but not yet checked against choices."""
-    schema = schema or schemas.load()
-    if key not in schema or schema[key].computed:
-        known = ", ".join(q.key for q in schema.asked)
-        raise AnswerError(key, f"unknown answer key (known: {known})")
-    question = schema[key]
+    question = asked(key, schema or schemas.load())
     if question.multiselect:
         return split_list(raw) if isinstance(raw, str) else [str(v) for v in raw]
     return cast(question, raw.strip() if isinstance(raw, str) else raw)

@@ -106,7 +106,7 @@ def answer_option(question: schemas.Question) -> inspect.Parameter:
         help_text += ": " + " | ".join(str(v) for v in question.values)
     kind: Any = str | None
     if question.type == "bool":
-        names = [f"{question.flag}/--no-{question.flag.removeprefix('--')}"]
+        names = [f"{question.flag}/{question.negative_flag}"]
         kind = bool | None
     elif question.multiselect:
         help_text += " (repeatable)"

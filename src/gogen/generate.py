@@ -29,20 +29,23 @@ class NewOptions:
 
 
 def resolve_answers(given: Mapping[str, Any], options: NewOptions | None = None) -> dict[str, Any]:
-    """The complete answers, checked against the schema of the template to render: this gogen's
-    copier.yml, or a local --template's. Another release or a remote template is checked by
-    Copier itself while rendering, with the same messages."""
-    template = options.template if options else None
-    if options and options.vcs_ref and not template:
-        return dict(given)
-    if template and not source.GIT_URL.match(template):
-        path = Path(template).expanduser() / "copier.yml"
-        if path.is_file() and not options.vcs_ref:  # type: ignore[union-attr]
-            return answering.resolve(given, schemas.load(path.resolve()))
-        return dict(given)
-    if template:
-        return dict(given)
-    return answering.resolve(given)
+    """The complete answers, checked against the schema of the template to render. Where that
+    schema is not at hand, Copier checks them itself while rendering, with the same messages."""
+    schema = template_schema(options or NewOptions(output=Path()))
+    return answering.resolve(given, schema) if schema else dict(given)
+
+
+def template_schema(options: NewOptions) -> schemas.Schema | None:
+    """This gogen's copier.yml, or a local --template's; None for another release (--vcs-ref)
+    or a remote template, whose copier.yml may differ."""
+    if options.vcs_ref:
+        return None
+    if not options.template:
+        return schemas.load()
+    path = Path(options.template).expanduser() / "copier.yml"
+    if source.GIT_URL.match(options.template) or not path.is_file():
+        return None
+    return schemas.load(path.resolve())
 
 
 def check_target(target: Path, force: bool) -> None:

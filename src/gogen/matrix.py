@@ -72,14 +72,6 @@ def dependency_combinations() -> list[dict[str, Any]]:
     return [{**PROBE, **c} for c in all_combinations()]
 
 
-def is_valid(answers: Mapping[str, Any]) -> bool:
-    try:
-        answering.resolve({**PROBE, **answers})
-    except AnswerError:
-        return False
-    return True
-
-
 def covering_set() -> list[dict[str, Any]]:
     """A pairwise covering set of the valid combinations (every pair of values at least once).
 

@@ -95,7 +95,7 @@ def equivalent_command(name: str, final: Mapping[str, Any], extra: list[str] | N
         if value == default:
             continue
         if question.type == "bool":
-            parts.append(question.flag if value else f"--no-{question.flag.removeprefix('--')}")
+            parts.append(question.flag if value else question.negative_flag)
         elif question.multiselect:
             if not value:
                 parts += ["--data", f"{question.key}=[]"]

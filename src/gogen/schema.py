@@ -61,6 +61,11 @@ class Question:
     def flag(self) -> str:
         return "--" + self.key.replace("_", "-")
 
+    @property
+    def negative_flag(self) -> str:
+        """`--no-<key>`, the false form of a boolean's flag."""
+        return "--no-" + self.flag.removeprefix("--")
+
 
 @dataclass(frozen=True)
 class Schema:
