@@ -25,7 +25,8 @@ def test_ledger_readme_error_table_matches_the_code(tmp_path: Path) -> None:
     table = readme_table((service / "README.md").read_text())
 
     domain = (service / "internal/domain/ledger/errors.go").read_text()
-    variables = dict(re.findall(r'(Err\w+) = fault\.New\("([a-z_]+)"', domain))
+    domain += (service / "internal/domain/fault/fault.go").read_text()
+    variables = dict(re.findall(r'(Err\w+) = (?:fault\.)?New\("([a-z_]+)"', domain))
     httpapi = service / "internal/adapters/httpapi"
     sources = "\n".join(p.read_text() for p in httpapi.glob("*.go") if not p.name.endswith("_test.go"))
     request_codes = set(re.findall(r'"((?:request|route)\.[a-z_.]+)"', sources)) | {"internal"}
