@@ -62,10 +62,11 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 12
+    assert len(combos) == 20
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
     assert {(c["preset"], c["database"]) for c in combos} == {
-        ("ledger", "postgres"), ("minimal", "memory"), ("minimal", "postgres")}
+        ("ledger", "postgres"), ("ledger", "mysql"), ("minimal", "memory"), ("minimal", "postgres"),
+        ("minimal", "mysql")}
     covering = matrix.covering_set()
     assert len(covering) < len(combos)
     for a in matrix.all_combinations():

@@ -22,7 +22,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "support.servers"
 
-from support.servers import postgres
+from support.servers import mysql, postgres
 
 
 class Server(Protocol):
@@ -40,6 +40,7 @@ class Component:
 
 SERVERS: dict[str, Component] = {
     "postgres": Component(postgres.PACKAGES, postgres.installed, postgres.throwaway_cluster),
+    "mysql": Component(mysql.PACKAGES, mysql.installed, mysql.throwaway_server),
 }
 
 
