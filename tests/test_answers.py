@@ -62,10 +62,10 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 12
+    assert len(combos) == 16
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
     assert {(c["preset"], c["database"]) for c in combos} == {
-        ("ledger", "postgres"), ("minimal", "memory"), ("minimal", "postgres")}
+        ("ledger", "postgres"), ("minimal", "memory"), ("minimal", "postgres"), ("minimal", "mongo")}
     covering = matrix.covering_set()
     assert len(covering) < len(combos)
     for a in matrix.all_combinations():
@@ -90,7 +90,7 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"http_framework": "gin"},
     {"http_framework": "fiber"},
     {"database": "oracle"},
-    {"database": "mongo"},
+    {"preset": "ledger", "database": "mongo"},
     {"preset": "ledger", "database": "memory"},
     {"brokers": ["kafka"]},
     {"brokers": ["sqs"]},

@@ -29,8 +29,8 @@ func NewClient(cfg Config, monitor *event.CommandMonitor) (*mongo.Client, error)
 		SetConnectTimeout(cfg.ConnectTimeout).
 		SetServerSelectionTimeout(cfg.ServerSelectionTimeout).
 		SetTimeout(cfg.OperationTimeout).
-		SetMaxPoolSize(uint64(cfg.MaxPoolSize)).
-		SetMinPoolSize(uint64(cfg.MinPoolSize))
+		SetMaxPoolSize(poolSize(cfg.MaxPoolSize)).
+		SetMinPoolSize(poolSize(cfg.MinPoolSize))
 	if monitor != nil {
 		opts.SetMonitor(monitor)
 	}
@@ -40,6 +40,14 @@ func NewClient(cfg Config, monitor *event.CommandMonitor) (*mongo.Client, error)
 		return nil, errors.New("MONGODB_URI is not a valid MongoDB connection string")
 	}
 	return client, nil
+}
+
+// poolSize converts a pool size of the configuration, never negative, for the driver.
+func poolSize(n int32) uint64 {
+	if n < 0 {
+		return 0
+	}
+	return uint64(n)
 }
 
 // Ping checks that the primary of the deployment answers, within the client's operation
