@@ -83,7 +83,7 @@ def build() -> Path:
                                   cwd=work, capture_output=True, text=True, env=env, check=False)
             if proc.returncode != 0:
                 raise RuntimeError(f"building FerretDB {VERSION} failed:\n{proc.stderr}")
-            os.replace(built, target)
+            built.replace(target)
     return target
 
 

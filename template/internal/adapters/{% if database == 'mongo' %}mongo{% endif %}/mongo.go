@@ -36,8 +36,10 @@ func NewClient(cfg Config, monitor *event.CommandMonitor) (*mongo.Client, error)
 	}
 	client, err := mongo.Connect(opts)
 	if err != nil {
-		// The driver's error may quote the URI, password included: name the variable only.
-		return nil, errors.New("MONGODB_URI is not a valid MongoDB connection string")
+		// The driver's error may quote the URI's options, secrets included: name the
+		// variable only.
+		return nil, errors.New("MONGODB_URI is not a usable MongoDB connection string " +
+			"(a mongodb+srv:// address also needs its DNS records to resolve)")
 	}
 	return client, nil
 }
