@@ -125,8 +125,9 @@ def makefile_targets(svc: Path) -> set[str]:
     return set(re.findall(r"^([a-z][a-z-]*):", (svc / "Makefile").read_text(), re.MULTILINE))
 
 
-WORKFLOW_COMBOS = [c for c in COMBOS if c["database"] == "postgres"][:1] + \
-    [c for c in COMBOS if c["database"] != "postgres"][:1]
+# One combination per store: each store brings its own service container to the workflow.
+WORKFLOW_COMBOS = [next(c for c in COMBOS if c["database"] == db)
+                   for db in dict.fromkeys(c["database"] for c in COMBOS)]
 
 
 @pytest.mark.parametrize("combo", WORKFLOW_COMBOS, ids=combo_id)
@@ -150,6 +151,9 @@ def test_workflow_runs_only_makefile_targets(combo: dict[str, Any],
     if "postgres" in components_of(combo):
         assert integration["services"]["postgres"]["image"].startswith("postgres:")
         assert integration["env"]["DATABASE_URL"].startswith("postgres://postgres:postgres@localhost:5432/")
+    elif "mongo" in components_of(combo):
+        assert integration["services"]["mongo"]["image"].startswith("mongo:")
+        assert integration["env"]["MONGODB_URI"] == "mongodb://localhost:27017/"
     else:
         assert "services" not in integration and "env" not in integration
 
