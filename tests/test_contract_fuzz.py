@@ -23,9 +23,10 @@ from pathlib import Path
 
 import pytest
 
-from support.gotool import go_env
+from support.gotool import go_env, run
+from support.render import render_service
 from support.servers.postgres import Postgres, free_port
-from test_ledger_integration import ledger, request, wait_ready  # noqa: F401  (ledger is a fixture)
+from test_ledger_integration import request, wait_ready
 
 pytestmark = [pytest.mark.go, pytest.mark.integration]
 
@@ -40,7 +41,15 @@ class Service:
 
 
 @pytest.fixture(scope="module")
-def service(ledger: Path, postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:  # noqa: F811
+def ledger(tmp_path_factory: pytest.TempPathFactory, require_go: str) -> Path:
+    service = render_service(tmp_path_factory.mktemp("fuzz") / "ledger-service",
+                             {"project_name": "ledger-service", "preset": "ledger"})
+    run(["go", "build", "-o", "bin/ledger-service", "./cmd/ledger-service"], service)
+    return service
+
+
+@pytest.fixture(scope="module")
+def service(ledger: Path, postgres: Postgres, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     env = go_env(DATABASE_URL=postgres.create_database(f"fuzz_{uuid.uuid4().hex[:8]}"),
                  DB_MIGRATE_ON_START="true", LOG_LEVEL="error", OTEL_SDK_DISABLED="true")
     port = free_port()
