@@ -22,7 +22,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "support.servers"
 
-from support.servers import postgres
+from support.servers import memcached, postgres, redis
 
 
 class Server(Protocol):
@@ -40,6 +40,8 @@ class Component:
 
 SERVERS: dict[str, Component] = {
     "postgres": Component(postgres.PACKAGES, postgres.installed, postgres.throwaway_cluster),
+    "redis": Component(redis.PACKAGES, redis.installed, redis.throwaway_server),
+    "memcached": Component(memcached.PACKAGES, memcached.installed, memcached.throwaway_server),
 }
 
 
