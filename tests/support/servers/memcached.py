@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from support.servers.postgres import free_port
 
@@ -28,7 +29,7 @@ def installed() -> bool:
 
 def binary() -> str | None:
     return shutil.which("memcached") or next(
-        (p for p in ("/usr/bin/memcached", "/usr/sbin/memcached") if os.path.exists(p)), None)
+        (p for p in ("/usr/bin/memcached", "/usr/sbin/memcached") if Path(p).exists()), None)
 
 
 @dataclass
