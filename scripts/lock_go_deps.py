@@ -70,9 +70,13 @@ def load_pins() -> Pins:
     tools: dict[str, dict[str, tuple[str, str]]] = {}
     for component, tables in data.items():
         for module, version in tables.get("modules", {}).items():
-            if module in owner:
-                raise SystemExit(f"go-deps.toml: {module} is listed by both {owner[module]} and {component}")
-            modules[module], owner[module] = version, component
+            # Components that import one module (goose, for each SQL store) each list it; the
+            # versions must agree, so a bump that misses a table fails here.
+            if module in modules and modules[module] != version:
+                raise SystemExit(f"go-deps.toml: {module} is pinned at {modules[module]} by {owner[module]} "
+                                 f"and at {version} by {component}")
+            modules[module] = version
+            owner.setdefault(module, component)
         tools[component] = {name: (spec["module"], spec["version"]) for name, spec in tables.get("tools", {}).items()}
     return Pins(modules, tools, owner)
 

@@ -62,11 +62,12 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 36
+    assert len(combos) == 72
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
-        ("ledger", "postgres"), ("minimal", "memory"), ("minimal", "postgres")}
+        ("ledger", "postgres"), ("ledger", "mysql"), ("minimal", "memory"), ("minimal", "postgres"),
+        ("minimal", "mysql"), ("minimal", "mongo")}
     covering = matrix.covering_set()
     assert len(covering) < len(combos)
     for a in matrix.all_combinations():
@@ -91,7 +92,7 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"http_framework": "gin"},
     {"http_framework": "fiber"},
     {"database": "oracle"},
-    {"database": "mongo"},
+    {"preset": "ledger", "database": "mongo"},
     {"preset": "ledger", "database": "memory"},
     {"brokers": ["kafka"]},
     {"brokers": ["sqs"]},

@@ -44,7 +44,7 @@ BAD_INPUT = [
     (["svc", "--http", "gin"], "http_framework"),
     (["svc", "--preset", "bank"], "preset"),
     (["svc", "--db", "oracle"], "database"),
-    (["svc", "--db", "mongo"], "database"),
+    (["svc", "--preset", "ledger", "--db", "mongo"], "database"),
     (["svc", "--broker", "sqs"], "brokers"),
     (["svc", "--broker", "kafka"], "brokers"),
     (["svc", "--cache", "valkey"], "cache"),
@@ -209,7 +209,7 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
                      "HTTP framework of the REST adapter", "Store of the preset's aggregates",
                      "Cache for the query side", "OpenTelemetry tracing and Prometheus metrics"]
     assert ("redis", None) in offered["Cache for the query side"]
-    assert ("mongo", "mongo is not implemented yet in this release") in offered["Store of the preset's aggregates"]
+    assert ("mongo", None) in offered["Store of the preset's aggregates"]
     assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]
     assert ("stdlib", None) in offered["HTTP framework of the REST adapter"]
     assert final["http_framework"] == "stdlib"

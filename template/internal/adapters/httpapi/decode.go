@@ -1,13 +1,16 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -21,19 +24,107 @@ func decodeJSON(r *http.Request, dst any) error {
 			"The body must be JSON, sent with Content-Type: application/json.")}
 	}
 	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	var body json.RawMessage
+	if err := dec.Decode(&body); err != nil {
 		return decodeError(err)
 	}
 	var extra json.RawMessage
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
-		return nil
 	case err == nil:
 		return malformed("The body must hold a single JSON object.")
 	default:
 		return decodeError(err)
 	}
+	if !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
+		return malformed("The body must be a JSON object.")
+	}
+	if field, ok := nullField(body); ok {
+		return invalidField(field, "must not be null; leave the field out instead")
+	}
+	fields := json.NewDecoder(bytes.NewReader(body))
+	fields.DisallowUnknownFields()
+	if err := fields.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	return nil
+}
+
+// nullField returns the path of the first null in a JSON body. No field of a request is
+// nullable: encoding/json would read null as the zero value and accept what the API
+// contract refuses.
+func nullField(body json.RawMessage) (string, bool) {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return "", false
+	}
+	return findNull(v, "")
+}
+
+func findNull(v any, path string) (string, bool) {
+	switch v := v.(type) {
+	case nil:
+		return path, path != ""
+	case map[string]any:
+		for k, item := range v {
+			field := k
+			if path != "" {
+				field = path + "." + k
+			}
+			if found, ok := findNull(item, field); ok {
+				return found, true
+			}
+		}
+	case []any:
+		for i, item := range v {
+			if found, ok := findNull(item, path+"["+strconv.Itoa(i)+"]"); ok {
+				return found, true
+			}
+		}
+	}
+	return "", false
+}
+
+// maxIntegerLiteral bounds the literals integer parses exactly.
+const maxIntegerLiteral = 64
+
+// exponentBeyond reports whether a JSON number's exponent exceeds limit in magnitude.
+func exponentBeyond(number string, limit int) bool {
+	i := strings.IndexAny(number, "eE")
+	if i < 0 {
+		return false
+	}
+	exp, err := strconv.Atoi(strings.TrimPrefix(number[i+1:], "+"))
+	return err != nil || exp > limit || exp < -limit
+}
+
+// integer is an int64 read from any JSON number with an integer value, as JSON Schema
+// defines integers: 25, 25.0 and 2.5e1 are the same 25; 25.5 or one beyond int64 is refused.
+type integer int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *integer) UnmarshalJSON(data []byte) error {
+	text := string(data)
+	if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+		*n = integer(i)
+		return nil
+	}
+	wrong := &json.UnmarshalTypeError{Value: "number " + text, Type: reflect.TypeFor[int64]()}
+	if text == "" || (text[0] != '-' && (text[0] < '0' || text[0] > '9')) {
+		wrong.Value = "non-number"
+		return wrong
+	}
+	// An int64 has at most 19 digits: a longer literal or a larger exponent cannot be one
+	// (and would cost big.Rat time and memory to find out).
+	if len(text) > maxIntegerLiteral || exponentBeyond(text, maxIntegerLiteral) {
+		return wrong
+	}
+	exact, ok := new(big.Rat).SetString(text)
+	if !ok || !exact.IsInt() || !exact.Num().IsInt64() {
+		return wrong
+	}
+	*n = integer(exact.Num().Int64())
+	return nil
 }
 
 func malformed(detail string) *requestError {

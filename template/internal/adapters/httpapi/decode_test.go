@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,8 +13,15 @@ import (
 )
 
 type decodeTarget struct {
-	Name  string `json:"name"`
-	Count int    `json:"count"`
+	Name   string            `json:"name"`
+	Count  int               `json:"count"`
+	Amount integer           `json:"amount"`
+	Tags   map[string]string `json:"tags"`
+	Items  []decodeItem      `json:"items"`
+}
+
+type decodeItem struct {
+	Note string `json:"note"`
 }
 
 func TestDecodeJSON(t *testing.T) {
@@ -43,6 +52,13 @@ func TestDecodeJSONProblems(t *testing.T) {
 			[]fieldError{{Field: "admin", Message: "unknown field"}}},
 		{"wrong type", "application/json", `{"count":"two"}`, http.StatusBadRequest, "request.invalid_field",
 			[]fieldError{{Field: "count", Message: "must be an integer"}}},
+		{"null field", "application/json", `{"name":null}`, http.StatusBadRequest, "request.invalid_field",
+			[]fieldError{{Field: "name", Message: "must not be null; leave the field out instead"}}},
+		{"null map value", "application/json", `{"tags":{"a":null}}`, http.StatusBadRequest, "request.invalid_field",
+			[]fieldError{{Field: "tags.a", Message: "must not be null; leave the field out instead"}}},
+		{"null in an array", "application/json", `{"items":[{"note":"a"},{"note":null}]}`, http.StatusBadRequest, "request.invalid_field",
+			[]fieldError{{Field: "items[1].note", Message: "must not be null; leave the field out instead"}}},
+		{"null body", "application/json", `null`, http.StatusBadRequest, "request.malformed_json", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,5 +73,23 @@ func TestDecodeJSONProblems(t *testing.T) {
 			assert.Equal(t, tt.wantCode, reqErr.problem.Code)
 			assert.Equal(t, tt.wantFields, reqErr.problem.Errors)
 		})
+	}
+}
+
+// JSON Schema's integers are numbers with an integer value, however they are written.
+func TestIntegerReadsEveryIntegralNumber(t *testing.T) {
+	for body, want := range map[string]integer{
+		`0`: 0, `25`: 25, `-7`: -7, `25.0`: 25, `25.000`: 25, `2.5e1`: 25, `1E2`: 100, `1e+2`: 100,
+		`9223372036854775807`: math.MaxInt64, `-9223372036854775808`: math.MinInt64, `92233720368547758.07e2`: math.MaxInt64,
+	} {
+		var n integer
+		require.NoError(t, json.Unmarshal([]byte(body), &n), body)
+		assert.Equal(t, want, n, body)
+	}
+	for _, body := range []string{`25.5`, `1e-1`, `9223372036854775808`, `-9223372036854775809`, `1e19`, `1e400`,
+		`1e1000000000`, `0.` + strings.Repeat("0", 80) + `1e81`, `"25"`, `true`, `[]`, `{}`} {
+		var n integer
+		var wrong *json.UnmarshalTypeError
+		require.ErrorAs(t, json.Unmarshal([]byte(body), &n), &wrong, body)
 	}
 }

@@ -8,6 +8,7 @@ package fault
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -28,6 +29,18 @@ func (e *Error) Code() string { return e.code }
 
 // Error returns the human-readable message of the error.
 func (e *Error) Error() string { return e.message }
+
+// ErrUnavailable is what an outbound adapter's error matches when the dependency it talks to
+// cannot answer now: a refused or lost connection, a timeout, a server shutting down. Nothing
+// is wrong with the request; inbound adapters answer it as retryable (HTTP 503 with
+// Retry-After) and never as an internal error.
+var ErrUnavailable = New("service_unavailable", "a dependency of the service is unavailable; retry later")
+
+// Unavailable returns err, a failure to reach a dependency, marked so that it matches
+// ErrUnavailable while keeping its own chain for the log.
+func Unavailable(err error) error {
+	return fmt.Errorf("%w: %w", ErrUnavailable, err)
+}
 
 // FieldError describes one invalid field of a request.
 type FieldError struct {

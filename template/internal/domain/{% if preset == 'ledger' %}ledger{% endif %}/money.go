@@ -2,22 +2,6 @@ package ledger
 
 import "math"
 
-// Currency is an ISO 4217 alphabetic currency code such as "USD".
-type Currency string
-
-// ParseCurrency returns s as a Currency if it is three uppercase ASCII letters.
-func ParseCurrency(s string) (Currency, bool) {
-	if len(s) != 3 {
-		return "", false
-	}
-	for i := range len(s) {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return "", false
-		}
-	}
-	return Currency(s), true
-}
-
 // Direction is the side of a posting: debit or credit.
 type Direction string
 

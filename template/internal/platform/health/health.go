@@ -3,12 +3,15 @@
 // Liveness says the process can serve at all; it never looks at dependencies, so a database
 // outage does not get every replica restarted. Readiness runs one check per dependency,
 // concurrently and each under a timeout, and is switched off at the start of a graceful
-// shutdown so load balancers stop sending traffic before the server drains.
+// shutdown so load balancers stop sending traffic before the server drains. Its body names
+// each check and its status only: why a check failed is logged, never served, so the probe
+// tells no caller which user, database or address a dependency has.
 package health
 
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -34,24 +37,27 @@ type Report struct {
 	Checks []CheckResult `json:"checks"`
 }
 
-// CheckResult is the outcome of one check.
+// CheckResult is the outcome of one check. Err, the reason a check failed, is logged and
+// kept out of the probe's body.
 type CheckResult struct {
 	Name   string `json:"name"`
 	Status string `json:"status"`
-	Error  string `json:"error,omitempty"`
+	Err    error  `json:"-"`
 }
 
 // Readiness is the readiness probe. It is an http.Handler answering 200 when every check
 // passes and 503 otherwise.
 type Readiness struct {
+	logger   *slog.Logger
 	checks   []Check
 	timeout  time.Duration
 	disabled atomic.Bool
 }
 
-// NewReadiness returns a readiness probe running checks, each bounded by timeout.
-func NewReadiness(timeout time.Duration, checks ...Check) *Readiness {
-	return &Readiness{checks: checks, timeout: timeout}
+// NewReadiness returns a readiness probe running checks, each bounded by timeout, that logs
+// why a check failed to logger.
+func NewReadiness(logger *slog.Logger, timeout time.Duration, checks ...Check) *Readiness {
+	return &Readiness{logger: logger, checks: checks, timeout: timeout}
 }
 
 // Disable makes the probe report unavailable from now on, whatever the checks say.
@@ -112,7 +118,7 @@ func (rd *Readiness) run(ctx context.Context, c Check) CheckResult {
 		err = ctx.Err()
 	}
 	if err != nil {
-		return CheckResult{Name: c.Name, Status: StatusUnavailable, Error: err.Error()}
+		return CheckResult{Name: c.Name, Status: StatusUnavailable, Err: err}
 	}
 	return CheckResult{Name: c.Name, Status: StatusOK}
 }
@@ -120,6 +126,12 @@ func (rd *Readiness) run(ctx context.Context, c Check) CheckResult {
 // ServeHTTP answers the readiness probe.
 func (rd *Readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	report := rd.Run(r.Context())
+	for _, c := range report.Checks {
+		if c.Err != nil {
+			rd.logger.LogAttrs(r.Context(), slog.LevelWarn, "readiness check failed",
+				slog.String("check", c.Name), slog.Any("error", c.Err))
+		}
+	}
 	status := http.StatusOK
 	if report.Status != StatusOK {
 		status = http.StatusServiceUnavailable

@@ -1,9 +1,11 @@
 package health
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -28,6 +30,8 @@ func hanging(name string, release <-chan struct{}) Check {
 		return nil
 	}}
 }
+
+var discard = slog.New(slog.DiscardHandler)
 
 func serveReady(t *testing.T, rd *Readiness) (int, Report) {
 	t.Helper()
@@ -66,13 +70,13 @@ func TestReadiness(t *testing.T) {
 			wantCode: http.StatusServiceUnavailable,
 			wantReport: Report{Status: StatusUnavailable, Checks: []CheckResult{
 				{Name: "db", Status: StatusOK},
-				{Name: "cache", Status: StatusUnavailable, Error: "connection refused"},
+				{Name: "cache", Status: StatusUnavailable},
 			}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, report := serveReady(t, NewReadiness(time.Second, tt.checks...))
+			code, report := serveReady(t, NewReadiness(discard, time.Second, tt.checks...))
 			assert.Equal(t, tt.wantCode, code)
 			assert.Equal(t, tt.wantReport, report)
 		})
@@ -82,14 +86,14 @@ func TestReadiness(t *testing.T) {
 func TestReadinessTimesOutEachCheck(t *testing.T) {
 	release := make(chan struct{})
 	defer close(release)
-	rd := NewReadiness(20*time.Millisecond, hanging("slow", release), passing("db"))
+	rd := NewReadiness(discard, 20*time.Millisecond, hanging("slow", release), passing("db"))
 
 	start := time.Now()
-	code, report := serveReady(t, rd)
+	report := rd.Run(context.Background())
 
 	assert.Less(t, time.Since(start), time.Second)
-	assert.Equal(t, http.StatusServiceUnavailable, code)
-	assert.Equal(t, CheckResult{Name: "slow", Status: StatusUnavailable, Error: context.DeadlineExceeded.Error()}, report.Checks[0])
+	assert.Equal(t, StatusUnavailable, report.Status)
+	assert.Equal(t, CheckResult{Name: "slow", Status: StatusUnavailable, Err: context.DeadlineExceeded}, report.Checks[0])
 	assert.Equal(t, StatusOK, report.Checks[1].Status)
 }
 
@@ -98,7 +102,7 @@ func TestReadinessRunsChecksConcurrently(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		return nil
 	}}
-	rd := NewReadiness(time.Second, slow, slow, slow, slow)
+	rd := NewReadiness(discard, time.Second, slow, slow, slow, slow)
 
 	start := time.Now()
 	report := rd.Run(context.Background())
@@ -108,7 +112,7 @@ func TestReadinessRunsChecksConcurrently(t *testing.T) {
 }
 
 func TestReadinessDisabled(t *testing.T) {
-	rd := NewReadiness(time.Second, passing("db"))
+	rd := NewReadiness(discard, time.Second, passing("db"))
 	rd.Disable()
 
 	code, report := serveReady(t, rd)
@@ -118,7 +122,7 @@ func TestReadinessDisabled(t *testing.T) {
 }
 
 func TestReadinessStopsAsAComponent(t *testing.T) {
-	rd := NewReadiness(time.Second, passing("db"))
+	rd := NewReadiness(discard, time.Second, passing("db"))
 	require.NoError(t, rd.Start(context.Background()))
 	code, _ := serveReady(t, rd)
 	require.Equal(t, http.StatusOK, code)
@@ -135,4 +139,18 @@ func TestLiveness(t *testing.T) {
 
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.JSONEq(t, `{"status":"ok"}`, rec.Body.String())
+}
+
+func TestReadinessLogsWhyAChecksFailsAndServesNoDetails(t *testing.T) {
+	var logs bytes.Buffer
+	reason := errors.New("dial tcp 10.0.0.7:5432: connect: connection refused (user=ledger database=books)")
+	rd := NewReadiness(slog.New(slog.NewTextHandler(&logs, nil)), time.Second, failing("postgres", reason))
+
+	rec := httptest.NewRecorder()
+	rd.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/health/ready", nil))
+
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	assert.JSONEq(t, `{"status":"unavailable","checks":[{"name":"postgres","status":"unavailable"}]}`, rec.Body.String())
+	assert.Contains(t, logs.String(), "readiness check failed")
+	assert.Contains(t, logs.String(), "10.0.0.7:5432")
 }

@@ -1,0 +1,105 @@
+"""Schemathesis hooks for fuzzing a generated ledger against its served OpenAPI document.
+
+Loaded by `st run` through SCHEMATHESIS_HOOKS. GOGEN_FUZZ_FIXTURES names a JSON file with the
+ids of real accounts and transactions, so that some generated postings reach the business rules
+instead of stopping at "account not found". A generated value is replaced only where it is
+already a valid UUID, so a negative case (a malformed id) stays negative.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import uuid
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+
+FIXTURES: dict[str, Any] = json.loads(Path(os.environ["GOGEN_FUZZ_FIXTURES"]).read_text())
+CHOOSER = random.Random(0)
+
+
+def is_uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def real(kind: str, value: object) -> object:
+    """Three times in four, a valid UUID becomes the id of a real account or transaction."""
+    if is_uuid(value) and FIXTURES.get(kind) and CHOOSER.random() < 0.75:
+        return CHOOSER.choice(FIXTURES[kind])
+    return value
+
+
+@schemathesis.hook
+def map_body(ctx: Any, body: Any) -> Any:
+    if ctx.operation.path == "/v1/transactions" and isinstance(body, dict):
+        postings = body.get("postings")
+        if isinstance(postings, list):
+            for posting in postings:
+                if isinstance(posting, dict) and "account_id" in posting:
+                    posting["account_id"] = real("accounts", posting["account_id"])
+    return body
+
+
+@schemathesis.hook
+def map_path_parameters(ctx: Any, path_parameters: Any) -> Any:
+    if isinstance(path_parameters, dict) and "id" in path_parameters:
+        kind = "accounts" if ctx.operation.path.startswith("/v1/accounts") else "transactions"
+        path_parameters["id"] = real(kind, path_parameters["id"])
+    return path_parameters
+
+
+@schemathesis.hook
+def map_query(ctx: Any, query: Any) -> Any:
+    if isinstance(query, dict) and "account_id" in query:
+        query["account_id"] = real("accounts", query["account_id"])
+    return query
+
+
+@schemathesis.hook
+def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
+    """Half the schema-valid transactions get postings that balance between two real accounts
+    of one currency, so the fuzzer reaches posting, replays and reversals, not only the
+    rules that refuse random postings."""
+    meta = case.meta
+    if (case.operation.path != "/v1/transactions" or case.method.upper() != "POST"
+            or meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict)
+            or CHOOSER.random() < 0.5):
+        return
+    debit, credit = CHOOSER.sample(CHOOSER.choice(list(FIXTURES["by_currency"].values())), 2)
+    amount = CHOOSER.randint(1, 10_000)
+    case.body["postings"] = [
+        {"account_id": debit, "direction": "debit", "amount": amount},
+        {"account_id": credit, "direction": "credit", "amount": amount},
+    ]
+
+
+@schemathesis.check
+def field_rules_are_in_the_contract(ctx: Any, response: Any, case: Any) -> None:
+    """A schema-valid request is never refused for its shape or a field rule.
+
+    Business rules (an unbalanced transaction, a currency mismatch, an unknown account) may
+    refuse a schema-valid request with their own code; 400 or 422 validation_failed would mean
+    a rule the document does not state.
+    """
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return
+    if response.status_code == 400 or (response.status_code == 422 and problem_code(response) == "validation_failed"):
+        raise AssertionError(
+            f"schema-valid request refused with {response.status_code} {problem_code(response)}: {response.text[:300]}")
+
+
+def problem_code(response: Any) -> str:
+    try:
+        return str(json.loads(response.text).get("code", ""))
+    except (ValueError, AttributeError):
+        return ""
