@@ -62,8 +62,9 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 24
+    assert len(combos) == 72
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
+    assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
         ("ledger", "postgres"), ("ledger", "mysql"), ("minimal", "memory"), ("minimal", "postgres"),
         ("minimal", "mysql"), ("minimal", "mongo")}
@@ -95,7 +96,7 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"preset": "ledger", "database": "memory"},
     {"brokers": ["kafka"]},
     {"brokers": ["sqs"]},
-    {"cache": "redis"},
+    {"cache": "valkey"},
     {"grpc": True},
     {"auth": "jwt"},
 ]

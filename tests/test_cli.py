@@ -47,7 +47,7 @@ BAD_INPUT = [
     (["svc", "--preset", "ledger", "--db", "mongo"], "database"),
     (["svc", "--broker", "sqs"], "brokers"),
     (["svc", "--broker", "kafka"], "brokers"),
-    (["svc", "--cache", "memcached"], "cache"),
+    (["svc", "--cache", "valkey"], "cache"),
     (["svc", "--auth", "basic"], "auth"),
     (["svc", "--grpc"], "grpc"),
     (["svc", "--data", "go_version=1.21"], "go_version"),
@@ -203,11 +203,12 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(questionary, "confirm", fake({}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal"})
     assert "What the service starts with" not in asked
-    # questions with one possible answer (brokers, cache, grpc, auth) and those copier.yml does
+    # questions with one possible answer (brokers, grpc, auth) and those copier.yml does
     # not ask (module_prefix, go_version) are not asked
     assert asked == ["Go module path", "One-line description of the service",
                      "HTTP framework of the REST adapter", "Store of the preset's aggregates",
-                     "OpenTelemetry tracing and Prometheus metrics"]
+                     "Cache for the query side", "OpenTelemetry tracing and Prometheus metrics"]
+    assert ("redis", None) in offered["Cache for the query side"]
     assert ("mongo", None) in offered["Store of the preset's aggregates"]
     assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]
     assert ("stdlib", None) in offered["HTTP framework of the REST adapter"]

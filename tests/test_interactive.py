@@ -49,6 +49,7 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
                  ("What the service starts with", DOWN + ENTER),   # minimal
                  ("HTTP framework", DOWN + ENTER),                 # stdlib
                  ("Store of the preset", UP + ENTER),              # memory (default) -> postgres
+                 ("Cache for the query side", ENTER),              # none (default)
                  ("OpenTelemetry tracing", "n")]
         for prompt, keys in steps:
             read_until(main, prompt)
@@ -67,3 +68,4 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
     assert answers["http_framework"] == "stdlib"
     assert answers["observability"] is False
     assert answers["database"] == "postgres"
+    assert answers["cache"] == "none"

@@ -24,7 +24,7 @@ import yaml
 from gogen import answers as answering
 from gogen import matrix
 from support.gotool import go_env, run
-from support.render import complete, render_service
+from support.render import ROOT, complete, render_service
 
 pytestmark = pytest.mark.go
 
@@ -148,13 +148,21 @@ def test_workflow_runs_only_makefile_targets(combo: dict[str, Any],
                 assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), \
                     f"{step['uses']} is not pinned by commit"
     integration = workflow["jobs"]["integration"]
-    if "postgres" in components_of(combo):
+    components = components_of(combo)
+    parts = ROOT / "template" / ".components"
+    with_services = [c for c in components if (parts / c / "ci-services.yml.jinja").exists()]
+    assert len(integration.get("services", {})) == len(with_services)
+    if "postgres" in components:
         assert integration["services"]["postgres"]["image"].startswith("postgres:")
         assert integration["env"]["DATABASE_URL"].startswith("postgres://postgres:postgres@localhost:5432/")
-    elif "mongo" in components_of(combo):
+    if "mongo" in components:
         assert integration["services"]["mongo"]["image"].startswith("mongo:")
         assert integration["env"]["MONGODB_URI"] == "mongodb://localhost:27017/"
-    else:
+    if "redis" in components:
+        assert integration["env"]["REDIS_URL"] == "redis://localhost:6379/0"
+    if "memcached" in components:
+        assert integration["env"]["MEMCACHED_ADDR"] == "localhost:11211"
+    if not with_services:
         assert "services" not in integration and "env" not in integration
 
 

@@ -25,7 +25,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "support.servers"
 
-from support.servers import mongo, mysql, postgres
+from support.servers import memcached, mongo, mysql, postgres, redis
 
 
 class Server(Protocol):
@@ -46,6 +46,8 @@ SERVERS: dict[str, Component] = {
     "postgres": Component(postgres.PACKAGES, postgres.installed, postgres.throwaway_cluster),
     "mysql": Component(mysql.PACKAGES, mysql.installed, mysql.throwaway_server),
     "mongo": Component(mongo.PACKAGES, mongo.installed, mongo.throwaway_server, mongo.build),
+    "redis": Component(redis.PACKAGES, redis.installed, redis.throwaway_server),
+    "memcached": Component(memcached.PACKAGES, memcached.installed, memcached.throwaway_server),
 }
 
 
