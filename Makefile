@@ -1,4 +1,4 @@
-.PHONY: test lint lock goldens release-tags
+.PHONY: test lint lock goldens release-tags bench bench-smoke
 
 test:            ## set up and run every test (what CI runs)
 	scripts/test
@@ -15,3 +15,11 @@ goldens:         ## refresh golden files after a deliberate template change (rev
 
 release-tags:    ## recreate the vX.Y.Z tags of every release in this clone
 	.venv/bin/python scripts/releases.py tag
+
+PYTHON ?= .venv/bin/python
+
+bench:           ## the benchmark suite (~20 min on 2 cores): prints the table, writes bench/README.md
+	$(PYTHON) bench/run.py
+
+bench-smoke:     ## every benchmark row once with tiny durations: proves the suite works (numbers mean nothing)
+	$(PYTHON) bench/run.py --smoke
