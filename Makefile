@@ -4,8 +4,9 @@ test:            ## set up and run every test (what CI runs)
 	scripts/test
 
 lint:
-	.venv/bin/ruff check src tests scripts migrations
+	.venv/bin/ruff check src tests scripts migrations bench
 	.venv/bin/mypy src
+	.venv/bin/mypy --strict bench/run.py
 
 lock:            ## regenerate template/go.mod.jinja and go.sum.jinja from template/go-deps.toml
 	.venv/bin/python scripts/lock_go_deps.py
