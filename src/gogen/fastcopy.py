@@ -7,7 +7,8 @@ none of them in what is written:
   of the checkout), so `gogen update` and plain `copier update` work as before;
 - Jinja templates are compiled once per process (Copier compiles each path part every time it
   renders it), and their compiled code is kept in a bytecode cache beside the checkout;
-- the answers file's path, which Copier renders once per template path, is rendered once;
+- a string without Jinja syntax (most path parts, the answers file's path Copier renders for
+  every template path) is taken as its own rendering, without building a render context;
 - Copier's per-file `git config core.fileMode` probe of the destination is skipped: gogen
   renders into a new scratch directory whose files no git index tracks, where that step does
   nothing whatever the probe answers.
@@ -60,10 +61,7 @@ class ReleaseWorker(Worker):
         def cached_from_string(source: Any, globals: Any = None, template_class: Any = None) -> Any:
             if globals is not None or template_class is not None or not isinstance(source, str):
                 return from_string(source, globals, template_class)
-            # What compiling does first (Copier's yield extension resets its state there).
-            context = get_yield_context(env)
-            context.yield_name = None
-            context.yield_iterable = None
+            reset_yield(env)
             if source not in compiled:
                 compiled[source] = env.template_class.from_code(env, compile_cached(source),
                                                                 env.make_globals(None), None)
@@ -84,19 +82,38 @@ class ReleaseWorker(Worker):
         env.from_string = cached_from_string  # type: ignore[method-assign]
         return env
 
+    def plain(self, text: str) -> bool:
+        """Whether `text` has no Jinja syntax (nor a newline Jinja would normalise): it renders
+        as itself, whatever the context."""
+        env = self.jinja_env
+        marks = (env.block_start_string, env.variable_start_string, env.comment_start_string,
+                 env.line_statement_prefix, env.line_comment_prefix, "\n", "\r")
+        return not any(mark and mark in text for mark in marks)
+
     @property
     def answers_relpath(self) -> Path:
-        # Copier renders it for every template path. A path without Jinja renders as itself.
+        # Copier renders it for every template path.
         raw = str(self.answers_file or self.template.answers_relpath)
-        env = self.jinja_env
-        if any(mark in raw for mark in (env.block_start_string, env.variable_start_string,
-                                        env.comment_start_string, env.line_statement_prefix or "\0",
-                                        env.line_comment_prefix or "\0")):
-            return Worker.answers_relpath.fget(self)  # type: ignore[attr-defined,no-any-return]
-        return Path(raw)
+        if self.plain(raw):
+            return Path(raw)
+        return Worker.answers_relpath.fget(self)  # type: ignore[attr-defined,no-any-return]
+
+    def _render_string(self, string: str, extra_context: Any = None) -> str:
+        # Most template path parts are plain names: no render context to build for them.
+        if isinstance(string, str) and self.plain(string):
+            reset_yield(self.jinja_env)
+            return string
+        return super()._render_string(string, extra_context)
 
     def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
         return None
+
+
+def reset_yield(env: SandboxedEnvironment) -> None:
+    """What compiling a template does first: Copier's yield extension resets its state there."""
+    context = get_yield_context(env)
+    context.yield_name = None
+    context.yield_iterable = None
 
 
 def run_copy(src: str, vcs_ref: str | None, checkout: Path, dst: Path, data: dict[str, Any]) -> None:
