@@ -165,7 +165,8 @@ def release_checkout(src: Source) -> Path | None:
     releases = cache_dir() / "releases"
     final = releases / f"{src.vcs_ref}-{found[0][:20]}"
     if final.is_dir():
-        return final
+        # Whole when it was moved here; one damaged since (a cache half deleted) is not used.
+        return final if (final / ".git" / "HEAD").is_file() and (final / "copier.yml").is_file() else None
     try:
         releases.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=releases))
