@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import copier
+import jinja2
 from copier._jinja_ext import SandboxedEnvironment, get_yield_context
 from copier._main import Worker
 from copier._settings import SettingsModel
@@ -119,7 +120,8 @@ def reset_yield(env: SandboxedEnvironment) -> None:
 def run_copy(src: str, vcs_ref: str | None, checkout: Path, dst: Path, data: dict[str, Any]) -> None:
     """copier.run_copy(src, dst, data, vcs_ref, defaults, unsafe, quiet, overwrite, skip_tasks), the
     template read from `checkout`; compiled templates are kept in a directory beside it, named
-    after it and this Copier (whose extensions and settings the compiled code depends on)."""
+    after it, this Copier (its extensions are compiled in) and this Jinja (whose bytecode cache
+    names only its format's version)."""
     with ReleaseWorker(
         src_path=src,
         dst_path=dst,
@@ -133,5 +135,6 @@ def run_copy(src: str, vcs_ref: str | None, checkout: Path, dst: Path, data: dic
         skip_tasks=True,
     ) as worker:
         worker.checkout_path = checkout
-        worker.bytecode_path = checkout.parent / ".jinja" / f"{checkout.name}-copier-{copier.__version__}"
+        worker.bytecode_path = (checkout.parent / ".jinja"
+                                / f"{checkout.name}-copier-{copier.__version__}-jinja-{jinja2.__version__}")
         worker.run_copy()
