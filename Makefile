@@ -18,9 +18,11 @@ release-tags:    ## recreate the vX.Y.Z tags of every release in this clone
 	.venv/bin/python scripts/releases.py tag
 
 PYTHON ?= .venv/bin/python
+# Flags of bench/run.py, e.g. make bench BENCH_ARGS="--duration 15 --note 'the machine was shared'"
+BENCH_ARGS ?=
 
 bench:           ## the benchmark suite (~20 min on 2 cores): prints the table, writes bench/README.md
-	$(PYTHON) bench/run.py
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
 bench-smoke:     ## every benchmark row once with tiny durations: proves the suite works (numbers mean nothing)
-	$(PYTHON) bench/run.py --smoke
+	$(PYTHON) bench/run.py --smoke $(BENCH_ARGS)
