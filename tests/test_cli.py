@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,3 +222,14 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     assert resolved["database"] == "memory"
     command = prompts.equivalent_command("svc", resolved)
     assert command == "gogen new svc --defaults --module example.com/x/svc --preset minimal --http stdlib"
+
+
+def test_help_imports_neither_copier_nor_questionary() -> None:
+    """`gogen --help` and `gogen new --help` stay fast: Copier is imported only to render."""
+    probe = ("import sys\nfrom gogen.cli import app\n"
+             "for args in (['--help'], ['new', '--help']):\n"
+             "    try:\n        app(args)\n    except SystemExit:\n        pass\n"
+             "print(sorted(m for m in ('copier', 'questionary', 'plumbum') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

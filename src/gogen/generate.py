@@ -74,7 +74,7 @@ def new(answers: Mapping[str, Any], options: NewOptions, console: Console) -> Pa
         work = scratch / answers["project_name"]
         status = f"Rendering {answers['project_name']} ({src.vcs_ref or 'working tree'})"
         with console.status(status), source.git_env(src.env):
-            render.copy(src.src, work, answers, src.vcs_ref)
+            render.copy(src.src, work, answers, src.vcs_ref, source.release_checkout(src))
         if options.go_download and poststeps.go_available():
             with console.status("Downloading Go modules (go mod download)"):
                 poststeps.go_mod_download(work)

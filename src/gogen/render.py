@@ -18,8 +18,14 @@ TEMPLATE_FILES = ("copier.yml", "template", "migrations")
 """What a template source needs, relative to the repository root."""
 
 
-def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None) -> None:
-    """Render `src` (a git URL, repository or directory) at `vcs_ref` into `dst`."""
+def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None,
+         checkout: Path | None = None) -> None:
+    """Render `src` (a git URL, repository or directory) at `vcs_ref` into `dst`.
+
+    With `checkout`, a checked-out clone of `src` at `vcs_ref` (source.release_checkout), Copier
+    reads the template from there instead of cloning it again; what it records (`_src_path`,
+    `_commit`) and renders is the same.
+    """
     import copier  # imported lazily: it costs a quarter of a second
     from copier import errors as copier_errors
     from jinja2 import TemplateError
@@ -27,17 +33,22 @@ def copy(src: str, dst: Path, answers: Mapping[str, Any], vcs_ref: str | None) -
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            copier.run_copy(
-                src,
-                dst,
-                data=dict(answers),
-                vcs_ref=vcs_ref,
-                defaults=True,
-                unsafe=True,
-                quiet=True,
-                overwrite=True,
-                skip_tasks=True,
-            )
+            if checkout is None:
+                copier.run_copy(
+                    src,
+                    dst,
+                    data=dict(answers),
+                    vcs_ref=vcs_ref,
+                    defaults=True,
+                    unsafe=True,
+                    quiet=True,
+                    overwrite=True,
+                    skip_tasks=True,
+                )
+            else:
+                from gogen import fastcopy
+
+                fastcopy.run_copy(src, vcs_ref, checkout, dst, dict(answers))
         except ValueError as exc:
             if str(exc).startswith(REFUSALS):
                 raise ValidationError("answers", one_line(exc)) from exc

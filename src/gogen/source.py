@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from gogen.errors import GogenError
 
 DEFAULT_TEMPLATE_URL = "https://github.com/gogen-dev/gogen.git"
 URL_ENV = "GOGEN_TEMPLATE_URL"
+CACHE_ENV = "GOGEN_CACHE_DIR"
 RELEASE_TAG = re.compile(r"^v(\d+)\.(\d+)\.(\d+)$")
 GIT_URL = re.compile(r"^(https?://|ssh://|git://|file://|git@|git\+)")
 
@@ -126,11 +128,65 @@ class Source:
     env: dict[str, str]
     updatable: bool
     note: str = ""
+    bundle: Path | None = None
+    """The installed history `src` is read from, when it is the bundled one."""
 
 
 def bundled(vcs_ref: str | None = None) -> Source:
     """The canonical URL, read from the installed bundle."""
-    return Source(template_url(), vcs_ref or installed_release(), offline_git_env(), updatable=True)
+    return Source(template_url(), vcs_ref or installed_release(), offline_git_env(), updatable=True,
+                  bundle=bundle_path())
+
+
+def cache_dir() -> Path:
+    """gogen's cache: $GOGEN_CACHE_DIR, else $XDG_CACHE_HOME/gogen, else ~/.cache/gogen."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "gogen"
+
+
+def release_checkout(src: Source) -> Path | None:
+    """A checked-out clone of a bundled release, made once per release and reused; None when
+    `src` is not a bundled release tag (Copier then clones as usual, with its own errors).
+
+    The directory is named after the tag and the object it names in the bundle, so a newer
+    gogen whose bundle differs never reuses it, and it is moved into place only when complete:
+    a directory that exists is a whole checkout. It is a git clone of the same history Copier
+    would clone, so Copier reads the same files, file modes and `git describe` from it.
+    """
+    if src.bundle is None or not src.vcs_ref or not RELEASE_TAG.match(src.vcs_ref):
+        return None
+    heads = subprocess.run(["git", "bundle", "list-heads", str(src.bundle), f"refs/tags/{src.vcs_ref}"],
+                           capture_output=True, text=True, check=False)
+    found = heads.stdout.split()
+    if heads.returncode != 0 or not found:
+        return None
+    releases = cache_dir() / "releases"
+    final = releases / f"{src.vcs_ref}-{found[0][:20]}"
+    if final.is_dir():
+        # Whole when it was moved here; one damaged since (a cache half deleted) is not used.
+        return final if (final / ".git" / "HEAD").is_file() and (final / "copier.yml").is_file() else None
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=releases))
+    except OSError:
+        return None  # no writable cache: render as Copier does, cloning per run
+    try:
+        repo = staging / "repo"
+        for cmd in (["git", "clone", "--quiet", "--no-checkout", str(src.bundle), str(repo)],
+                    ["git", "-C", str(repo), "-c", "advice.detachedHead=false", "checkout", "--quiet",
+                     "--detach", f"refs/tags/{src.vcs_ref}"]):
+            if subprocess.run(cmd, capture_output=True, check=False).returncode != 0:
+                return None
+        try:
+            repo.rename(final)
+        except OSError:
+            if not final.is_dir():  # not another gogen that got there first
+                return None
+        return final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def explicit(src: str, vcs_ref: str | None) -> Source:

@@ -1,0 +1,3 @@
+module gogen.dev/bench
+
+go 1.26.0
