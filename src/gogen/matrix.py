@@ -75,7 +75,8 @@ def dependency_combinations() -> list[dict[str, Any]]:
 def covering_set() -> list[dict[str, Any]]:
     """A pairwise covering set of the valid combinations (every pair of values at least once).
 
-    Greedy: repeatedly take the combination covering the most uncovered value pairs.
+    It starts from the default answers, the service most users generate, then greedily takes
+    the combination covering the most uncovered value pairs.
     """
     combos = all_combinations()
     keys = schemas.load().option_keys
@@ -84,8 +85,9 @@ def covering_set() -> list[dict[str, Any]]:
         items = [(k, repr(c[k])) for k in keys]
         return {(a[0], a[1], b[0], b[1]) for a, b in itertools.combinations(items, 2)}
 
-    uncovered = set().union(*(pairs(c) for c in combos))
-    chosen: list[dict[str, Any]] = []
+    defaults = answering.resolve({"project_name": PROBE["project_name"]})
+    chosen = [c for c in combos if all(c[k] == defaults[k] for k in keys)]
+    uncovered = set().union(*(pairs(c) for c in combos)) - set().union(*(pairs(c) for c in chosen))
     while uncovered:
         best = max(combos, key=lambda c: len(pairs(c) & uncovered))
         chosen.append(best)
