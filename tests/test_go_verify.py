@@ -38,9 +38,21 @@ def test_combination_builds_and_passes(combo: dict[str, Any], tmp_path: Path, re
     run(["go", "vet", "./..."], service)
     run(["go", "build", "./..."], service)
     run(["go", "test", "-count=1", "./..."], service)
+    # Tests behind the contract tag (the OpenAPI contract of the HTTP handlers) are left out of a
+    # plain `go test ./...` because of what they cost to build; `make test` and CI run them.
+    contract = tagged_packages(service, "contract")
+    if contract:
+        run(["go", "vet", "-tags", "contract", *contract], service)
+        run(["go", "test", "-count=1", "-tags", "contract", *contract], service)
     run(["go", "mod", "tidy", "-diff"], service)
     run(["go", "mod", "verify"], service)
     print(f"{combo_id(combo)}: verified in {time.monotonic() - started:.1f}s")
+
+
+def tagged_packages(service: Path, tag: str) -> list[str]:
+    """The packages of service with a Go file built only under the build tag."""
+    return sorted({f"./{path.parent.relative_to(service)}" for path in service.rglob("*.go")
+                   if path.read_text().startswith(f"//go:build {tag}\n")})
 
 
 def assert_no_template_residue(service: Path) -> None:
