@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from support.servers.postgres import free_port
+from support.servers.process import free_port, replies, stop, wait_until
 
 PACKAGES = ("memcached",)
 
@@ -46,12 +43,7 @@ class Memcached:
         return {"MEMCACHED_ADDR": self.addr}
 
     def version(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                s.sendall(b"version\r\n")
-                return s.recv(64).startswith(b"VERSION")
-        except OSError:
-            return False
+        return replies(self.port, b"version\r\n", b"VERSION")
 
 
 @contextmanager
@@ -65,26 +57,9 @@ def throwaway_server() -> Iterator[Memcached]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     server = Memcached(port, process)
     try:
-        wait_ready(server)
+        wait_until(server.version, process, "memcached", timeout=10, interval=0.02)
         yield server
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
         if process.stderr:
             process.stderr.close()
-
-
-def wait_ready(server: Memcached, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            err = server.process.stderr.read().decode() if server.process.stderr else ""
-            raise RuntimeError(f"memcached exited at start:\n{err}")
-        if server.version():
-            return
-        time.sleep(0.02)
-    raise RuntimeError(f"memcached was not ready in {timeout}s")

@@ -16,8 +16,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from support.servers.process import free_port, listening, scratch, stop, wait_until
 
 PACKAGES: tuple[str, ...] = ()
 MODULE = "github.com/FerretDB/FerretDB"
@@ -87,10 +87,6 @@ def build() -> Path:
     return target
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -109,8 +105,7 @@ class FerretDB:
 @contextmanager
 def throwaway_server() -> Iterator[FerretDB]:
     program = build()
-    base = Path(tempfile.mkdtemp(prefix="gogen-ferretdb-"))
-    try:
+    with scratch("gogen-ferretdb-") as base:
         (base / "data").mkdir()
         port = free_port()
         log = (base / "server.log").open("wb")
@@ -121,31 +116,11 @@ def throwaway_server() -> Iterator[FerretDB]:
             stdout=log, stderr=subprocess.STDOUT)
         server = FerretDB(port, process)
         try:
-            wait_ready(server, base / "server.log")
+            wait_until(listening(port), process, "FerretDB", base / "server.log", interval=0.02)
             yield server
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
             log.close()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def wait_ready(server: FerretDB, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"FerretDB exited at start:\n{log.read_text()}")
-        try:
-            with socket.create_connection(("127.0.0.1", server.port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.02)
-    raise RuntimeError(f"FerretDB was not listening after {timeout}s:\n{log.read_text()}")
 
 
 if __name__ == "__main__":

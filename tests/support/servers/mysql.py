@@ -12,15 +12,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from support.servers.process import answers, free_port, scratch, stop, wait_until
 
 PACKAGES = ("mariadb-server", "mariadb-client")
 
@@ -31,10 +29,6 @@ def installed() -> bool:
     return all(shutil.which(tool) for tool in ("mariadbd", "mariadb-install-db", "mariadb"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -75,8 +69,7 @@ def as_root() -> list[str]:
 def throwaway_server() -> Iterator[MariaDB]:
     if not installed():
         raise RuntimeError("MariaDB is not installed (apt-get install mariadb-server mariadb-client)")
-    base = Path(tempfile.mkdtemp(prefix="gogen-mariadb-"))
-    try:
+    with scratch("gogen-mariadb-") as base:
         data = base / "data"
         subprocess.run(
             ["mariadb-install-db", "--no-defaults", *as_root(), f"--datadir={data}",
@@ -92,30 +85,10 @@ def throwaway_server() -> Iterator[MariaDB]:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         server = MariaDB(port, secrets.token_hex(12), base / "sock", process)
         try:
-            wait_ready(server, log)
+            # `mariadb-admin ping` succeeds even on "Access denied": poll with a real query.
+            wait_until(answers(lambda: server.sql("SELECT 1")), process, "mariadbd", log)
             server.sql(f"CREATE USER '{USER}'@'127.0.0.1' IDENTIFIED BY '{server.password}';"
                        f" GRANT ALL ON *.* TO '{USER}'@'127.0.0.1'")
             yield server
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def wait_ready(server: MariaDB, log: Path, timeout: float = 30) -> None:
-    # `mariadb-admin ping` succeeds even on "Access denied": poll with a real query.
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"mariadbd exited at start:\n{log.read_text() if log.exists() else ''}")
-        try:
-            server.sql("SELECT 1")
-            return
-        except RuntimeError:
-            time.sleep(0.05)
-    raise RuntimeError(f"mariadbd was not ready in {timeout}s:\n{log.read_text() if log.exists() else ''}")
+            stop(process)

@@ -11,14 +11,13 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from support.servers.process import answers, free_port, scratch, stop, wait_until
 
 PACKAGES = ("postgresql",)
 
@@ -34,12 +33,6 @@ def pg_bin() -> Path | None:
     versions = sorted((p for p in root.iterdir() if (p / "bin" / "postgres").exists()),
                       key=lambda p: int(p.name) if p.name.isdigit() else 0)
     return versions[-1] / "bin" if versions else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -83,8 +76,7 @@ def throwaway_cluster() -> Iterator[Postgres]:
     bindir = pg_bin()
     if bindir is None:
         raise RuntimeError("PostgreSQL server binaries are not installed (apt-get install postgresql)")
-    base = Path(tempfile.mkdtemp(prefix="gogen-pg-"))
-    try:
+    with scratch("gogen-pg-") as base:
         if os.geteuid() == 0:
             shutil.chown(base, "postgres", "postgres")
         password = secrets.token_hex(12)
@@ -105,28 +97,9 @@ def throwaway_cluster() -> Iterator[Postgres]:
             stdout=log, stderr=subprocess.STDOUT, **as_postgres_user())  # type: ignore[call-overload]
         server = Postgres(port, password, base, process)
         try:
-            wait_ready(server, base / "server.log")
+            wait_until(answers(lambda: server.psql("SELECT 1")), process, "postgres", base / "server.log",
+                       interval=0.1)
             yield server
         finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, signal.SIGINT)  # fast shutdown: SIGTERM would wait for every client
             log.close()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def wait_ready(server: Postgres, log: Path, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"postgres exited at start:\n{log.read_text()}")
-        try:
-            server.psql("SELECT 1")
-            return
-        except RuntimeError:
-            time.sleep(0.1)
-    raise RuntimeError(f"postgres was not ready in {timeout}s:\n{log.read_text()}")

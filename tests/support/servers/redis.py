@@ -9,17 +9,12 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import signal
-import socket
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from support.servers.postgres import free_port
+from support.servers.process import free_port, replies, scratch, stop, wait_until
 
 PACKAGES = ("redis-server",)
 DATABASES = 16
@@ -43,20 +38,14 @@ class Redis:
         return {"REDIS_URL": self.url(next(self.databases))}
 
     def ping(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
-            return False
+        return replies(self.port, b"PING\r\n", b"+PONG")
 
 
 @contextmanager
 def throwaway_server() -> Iterator[Redis]:
     if not installed():
         raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
-    base = Path(tempfile.mkdtemp(prefix="gogen-redis-"))
-    try:
+    with scratch("gogen-redis-") as base:
         port = free_port()
         log = (base / "server.log").open("wb")
         process = subprocess.Popen(
@@ -65,30 +54,8 @@ def throwaway_server() -> Iterator[Redis]:
             stdout=log, stderr=subprocess.STDOUT)
         server = Redis(port, process)
         try:
-            wait_ready(server, base / "server.log")
+            wait_until(server.ping, process, "redis-server", base / "server.log", timeout=10, interval=0.02)
             yield server
         finally:
-            stop(process)
+            stop(process, timeout=10)
             log.close()
-    finally:
-        shutil.rmtree(base, ignore_errors=True)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def wait_ready(server: Redis, log: Path, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"redis-server exited at start:\n{log.read_text()}")
-        if server.ping():
-            return
-        time.sleep(0.02)
-    raise RuntimeError(f"redis-server was not ready in {timeout}s:\n{log.read_text()}")
