@@ -26,7 +26,7 @@ from support.gotool import go_env, run
 from support.render import render_service
 from support.servers import SERVERS
 from support.servers.postgres import Postgres, free_port
-from test_ledger_integration import request, wait_ready
+from test_ledger_integration import request, stop_service, wait_ready
 
 pytestmark = [pytest.mark.go, pytest.mark.integration]
 
@@ -173,12 +173,8 @@ def test_requests_succeed_and_balances_stay_fresh_through_a_cache_outage(
             status, ready, _ = request(base, "GET", "/health/ready")
             assert status == 200, f"a cache outage never makes the service unready: {ready}"
         finally:
-            process.send_signal(signal.SIGTERM)
             try:
-                code = process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                raise AssertionError("service did not stop within 20s of SIGTERM") from None
+                code = stop_service(process)
             finally:
                 log.close()
         assert code == 0, f"unclean exit {code}:\n{log_path.read_text()[-3000:]}"

@@ -94,14 +94,18 @@ def test_end_to_end(ledger: Path, store: str, servers: Any, tmp_path: Path) -> N
         status, _spec, _ = request(base, "GET", "/health/live")
         assert status == 200
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            code = process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise AssertionError("service did not stop within 20s of SIGTERM") from None
-        output = log.read_text()
-    assert code == 0, f"unclean exit {code}:\n{output}"
+        code = stop_service(process)
+    assert code == 0, f"unclean exit {code}:\n{log.read_text()}"
+
+
+def stop_service(process: subprocess.Popen[str], timeout: float = 20) -> int:
+    """SIGTERM the service and return its exit code; fail if it outlives the timeout."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError(f"service did not stop within {timeout:.0f}s of SIGTERM") from None
 
 
 def exercise_ledger(base: str) -> None:
