@@ -126,12 +126,10 @@ func Lookup[T any](ctx context.Context, c *Cache, kind, key string, ttl time.Dur
 		return load(ctx)
 	}
 	if raw, ok := values[key]; ok {
-		var v T
-		if err := json.Unmarshal(raw, &v); err == nil {
+		if v, ok := decode[T](ctx, c, key, raw); ok {
 			c.stats.lookup(kind, resultHit)
 			return v, nil
 		}
-		c.fail(ctx, opDecode, fmt.Errorf("decode %s: %w", key, err))
 	}
 	c.stats.lookup(kind, resultMiss)
 	return share(ctx, c, key, func(ctx context.Context) (T, error) {
@@ -141,6 +139,17 @@ func Lookup[T any](ctx context.Context, c *Cache, kind, key string, ttl time.Dur
 		}
 		return v, err
 	})
+}
+
+// decode unmarshals the cached value under key. A value that does not decode (written by
+// an incompatible release, say) counts as a decode failure and is treated as a miss.
+func decode[T any](ctx context.Context, c *Cache, key string, raw []byte) (T, bool) {
+	var v T
+	if err := json.Unmarshal(raw, &v); err != nil {
+		c.fail(ctx, opDecode, fmt.Errorf("decode %s: %w", key, err))
+		return v, false
+	}
+	return v, true
 }
 
 // entry is a cached changing value: the generation it was cached under, and the time the
@@ -186,12 +195,10 @@ func Fresh[T any](ctx context.Context, c *Cache, kind, key string, maxAge time.D
 	}
 	if raw, ok := values[key]; ok {
 		if v, ok := c.decodeEntry(ctx, key, raw, string(gen), maxAge); ok {
-			var out T
-			if err := json.Unmarshal(v, &out); err == nil {
+			if out, ok := decode[T](ctx, c, key, v); ok {
 				c.stats.lookup(kind, resultHit)
 				return out, nil
 			}
-			c.fail(ctx, opDecode, fmt.Errorf("decode %s: %w", key, err))
 		}
 	}
 	c.stats.lookup(kind, resultMiss)
