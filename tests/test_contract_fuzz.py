@@ -66,7 +66,7 @@ def service(ledger: Path, postgres: Postgres, tmp_path_factory: pytest.TempPathF
 
 
 def fixtures(base: str, path: Path) -> Path:
-    """Accounts in three currencies and a posted transaction in each, for the hooks."""
+    """Accounts in three currencies, a posted transaction in each and pending ones, for the hooks."""
     by_currency: dict[str, list[str]] = {}
     for currency in ("USD", "EUR", "JPY"):
         for kind in ("asset", "liability", "revenue"):
@@ -82,8 +82,17 @@ def fixtures(base: str, path: Path) -> Path:
             headers={"Idempotency-Key": f"fuzz-seed-{currency}"})
         assert status == 201, tx
         transactions.append(tx["id"])
+    pending = []
+    for n in range(20):
+        ids = by_currency[("USD", "EUR", "JPY")[n % 3]]
+        status, tx, _ = request(base, "POST", "/v1/transactions", {"pending": {"timeout_seconds": 86400}, "postings": [
+            {"account_id": ids[0], "direction": "debit", "amount": 10},
+            {"account_id": ids[1], "direction": "credit", "amount": 10}]},
+            headers={"Idempotency-Key": f"fuzz-hold-{n}"})
+        assert status == 201 and tx["status"] == "pending", tx
+        pending.append(tx["id"])
     path.write_text(json.dumps({"accounts": [i for ids in by_currency.values() for i in ids],
-                                "transactions": transactions, "by_currency": by_currency}))
+                                "transactions": transactions, "pending": pending, "by_currency": by_currency}))
     return path
 
 

@@ -91,6 +91,7 @@ def test_end_to_end(ledger: Path, store: str, servers: Any, tmp_path: Path) -> N
         wait_ready(base, process, log)
         exercise_ledger(base)
         exercise_contention(base)
+        exercise_holds(base)
         status, _spec, _ = request(base, "GET", "/health/live")
         assert status == 200
     finally:
@@ -239,6 +240,49 @@ def exercise_contention(base: str) -> None:
             total[1] += after["credits"]
         for currency, (all_debits, all_credits) in totals.items():
             assert all_debits == all_credits, currency
+
+
+def exercise_holds(base: str) -> None:
+    """64 clients place holds of 100 at once on a wallet that may not be overdrawn, funded with
+    1,000: exactly ten are accepted and the rest refused with 422 insufficient_funds; then each
+    accepted hold gets a capture and a void at once, and exactly one of the two wins."""
+    ids = {}
+    for code, kind, overdraft in (("holds-cash", "asset", True), ("holds-wallet", "liability", False),
+                                  ("holds-merchant", "liability", True)):
+        status, body, _ = request(base, "POST", "/v1/accounts",
+                                  {"code": code, "currency": "USD", "type": kind, "allow_overdraft": overdraft})
+        assert status == 201, body
+        ids[code] = body["id"]
+
+    def move(source: str, target: str, amount: int, pending: bool) -> tuple[int, Any]:
+        body: dict[str, Any] = {"postings": [
+            {"account_id": ids[source], "direction": "debit", "amount": amount},
+            {"account_id": ids[target], "direction": "credit", "amount": amount}]}
+        if pending:
+            body["pending"] = {"timeout_seconds": 3600}
+        status, answer, _ = request(base, "POST", "/v1/transactions", body, {"Idempotency-Key": str(uuid.uuid4())})
+        return status, answer
+
+    assert move("holds-cash", "holds-wallet", 1000, pending=False)[0] == 201
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        answers = list(pool.map(lambda _: move("holds-wallet", "holds-merchant", 100, pending=True), range(CLIENTS)))
+    held = [body["id"] for status, body in answers if status == 201]
+    refused = [body.get("code") for status, body in answers if status != 201]
+    assert len(held) == 10 and refused == ["insufficient_funds"] * (CLIENTS - 10), (len(held), set(refused))
+    status, wallet, _ = request(base, "GET", f"/v1/accounts/{ids['holds-wallet']}/balance")
+    assert status == 200 and (wallet["pending_debits"], wallet["available_balance"]) == (1000, 0), wallet
+
+    resolutions = [(hold, action) for hold in held for action in ("post", "void")]
+    with ThreadPoolExecutor(max_workers=len(resolutions)) as pool:
+        results = list(pool.map(lambda r: request(base, "POST", f"/v1/transactions/{r[0]}/{r[1]}"), resolutions))
+    won = [action for (_hold, action), (status, _body, headers) in zip(resolutions, results, strict=True)
+           if status == 200 and headers.get("Idempotent-Replayed") != "true"]
+    lost = [body.get("code") for status, body, _ in results if status != 200]
+    assert len(won) == 10 and lost == ["transaction_not_pending"] * 10, (won, lost)
+    status, wallet, _ = request(base, "GET", f"/v1/accounts/{ids['holds-wallet']}/balance")
+    spent = 100 * won.count("post")
+    assert status == 200, wallet
+    assert (wallet["debits"], wallet["pending_debits"], wallet["available_balance"]) == (spent, 0, 1000 - spent), wallet
 
 
 def post_transfer(base: str, ids: list[str], transfer: tuple[tuple[int, int], int]) -> tuple[int, Any]:

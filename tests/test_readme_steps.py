@@ -1,6 +1,7 @@
 """The generated ledger's README, followed as written on a machine with a PostgreSQL: the Run
 steps (copy .env, edit it, create the database, migrate, run) and then the README's example
-session, whose last answer must be the one the README shows."""
+sessions (the first posts a sale, the second, in the same shell, holds and captures a card
+payment), whose answers must be the ones the README shows, in order."""
 
 from __future__ import annotations
 
@@ -21,11 +22,25 @@ from test_ledger_integration import wait_ready
 pytestmark = [pytest.mark.go, pytest.mark.integration]
 
 
+def sh_blocks(readme: str, heading: str) -> list[str]:
+    """The ```sh blocks of the section under the heading, up to the next heading."""
+    match = re.search(re.escape(heading) + r"\n(.*?)(?=\n#{1,3} [A-Z]|\Z)", readme, re.S)
+    assert match, f"no section {heading!r}"
+    blocks = re.findall(r"```sh\n(.*?)```", match.group(1), re.S)
+    assert blocks, f"no sh block under {heading!r}"
+    return blocks
+
+
 def sh_block(readme: str, heading: str) -> str:
     """The first ```sh block after the heading."""
-    match = re.search(re.escape(heading) + r"\n.*?```sh\n(.*?)```", readme, re.S)
-    assert match, f"no sh block under {heading!r}"
-    return match.group(1)
+    return sh_blocks(readme, heading)[0]
+
+
+def shown_answers(script: str) -> list[str]:
+    """The answers a README session shows: its comment lines that are a JSON object or one
+    lowercase word (a problem code or a status), as regular expressions ("…" is any value)."""
+    shown = re.findall(r"(?m)^# (\{.*\}|[a-z_]+)$", script)
+    return [re.escape(line).replace("…", '[^"]+') for line in shown]
 
 
 def bash(line: str, cwd: Path, env: dict[str, str]) -> str:
@@ -58,7 +73,7 @@ def test_readme_run_steps_and_example_work_as_written(tmp_path: Path, postgres: 
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_ready(f"http://127.0.0.1:{port}", server, timeout=300)
-        example = sh_block(readme, "### Example").replace("localhost:8080", f"127.0.0.1:{port}")
+        example = "\n".join(sh_blocks(readme, "### Example")).replace("localhost:8080", f"127.0.0.1:{port}")
         out = bash(example, service, env)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -66,5 +81,9 @@ def test_readme_run_steps_and_example_work_as_written(tmp_path: Path, postgres: 
 
     assert out.count("HTTP/1.1 201 Created") == 2, out
     assert "Idempotent-Replayed: true" in out, out
-    shown = re.findall(r"(?m)^# (\{.*\})$", example)[-1]
-    assert re.fullmatch(re.escape(shown).replace("…", '[^"]+'), out.splitlines()[-1]), out
+    shown = shown_answers(example)
+    assert len(shown) >= 5, example
+    answers = iter(out.splitlines())
+    for pattern in shown:
+        assert any(re.fullmatch(pattern, line) for line in answers), f"{pattern!r} not answered in order:\n{out}"
+    assert re.fullmatch(shown[-1], out.splitlines()[-1]), out

@@ -1,9 +1,10 @@
 """Schemathesis hooks for fuzzing a generated ledger against its served OpenAPI document.
 
 Loaded by `st run` through SCHEMATHESIS_HOOKS. GOGEN_FUZZ_FIXTURES names a JSON file with the
-ids of real accounts and transactions, so that some generated postings reach the business rules
-instead of stopping at "account not found". A generated value is replaced only where it is
-already a valid UUID, so a negative case (a malformed id) stays negative.
+ids of real accounts and transactions (posted ones, and pending ones to post or void), so that
+some generated requests reach the business rules instead of stopping at "not found". A
+generated value is replaced only where it is already a valid UUID, so a negative case (a
+malformed id) stays negative.
 """
 
 from __future__ import annotations
@@ -52,7 +53,13 @@ def map_body(ctx: Any, body: Any) -> Any:
 @schemathesis.hook
 def map_path_parameters(ctx: Any, path_parameters: Any) -> Any:
     if isinstance(path_parameters, dict) and "id" in path_parameters:
-        kind = "accounts" if ctx.operation.path.startswith("/v1/accounts") else "transactions"
+        path = ctx.operation.path
+        if path.startswith("/v1/accounts"):
+            kind = "accounts"
+        elif path.endswith(("/post", "/void")):
+            kind = "pending"
+        else:
+            kind = "transactions"
         path_parameters["id"] = real(kind, path_parameters["id"])
     return path_parameters
 
