@@ -88,7 +88,8 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     positive = meta is not None and meta.generation.mode.is_positive and isinstance(case.body, dict)
     # The examples phase sends one or two cases per operation: those always reach the rules.
     share = 1.0 if meta is not None and meta.phase.name == "examples" else 0.75
-    if case.operation.path == "/v1/fx/rates" and case.method.upper() == "POST" and positive and CHOOSER.random() < share:
+    if (case.operation.path == "/v1/fx/rates" and case.method.upper() == "POST" and positive
+            and CHOOSER.random() < share):
         if case.body.get("base") == case.body.get("quote"):
             case.body["quote"] = "EUR" if case.body.get("base") == "USD" else "USD"
         case.body["source"] = f"fuzz-{uuid.UUID(int=CHOOSER.getrandbits(128)).hex}"
