@@ -91,9 +91,30 @@ def fixtures(base: str, path: Path) -> Path:
             headers={"Idempotency-Key": f"fuzz-hold-{n}"})
         assert status == 201 and tx["status"] == "pending", tx
         pending.append(tx["id"])
+    rates, conversions = fx_fixtures(base, by_currency)
     path.write_text(json.dumps({"accounts": [i for ids in by_currency.values() for i in ids],
-                                "transactions": transactions, "pending": pending, "by_currency": by_currency}))
+                                "transactions": transactions + conversions, "pending": pending,
+                                "by_currency": by_currency, "rates": rates, "conversions": conversions}))
     return path
+
+
+def fx_fixtures(base: str, by_currency: dict[str, list[str]]) -> tuple[dict[str, str], list[str]]:
+    """A rate in effect for every ordered pair of the fixture currencies, and a conversion at each."""
+    values = {"USD": 1.0, "EUR": 0.92, "JPY": 150.0}
+    rates: dict[str, str] = {}
+    conversions = []
+    for source, destination in ((s, d) for s in by_currency for d in by_currency if s != d):
+        body = {"base": source, "quote": destination, "rate": f"{values[destination] / values[source]:.6f}",
+                "effective_at": "2020-01-01T00:00:00Z", "source": "fuzz"}
+        status, rate, _ = request(base, "POST", "/v1/fx/rates", body)
+        assert status == 201, rate
+        rates[f"{source}/{destination}"] = rate["id"]
+        status, conversion, _ = request(base, "POST", "/v1/conversions", {
+            "source_account_id": by_currency[source][0], "destination_account_id": by_currency[destination][0],
+            "amount": 10_000}, headers={"Idempotency-Key": f"fuzz-seed-{source}-{destination}"})
+        assert status == 201, conversion
+        conversions.append(conversion["id"])
+    return rates, conversions
 
 
 def fuzz(service: Service, tmp_path: Path, *args: str, spec: str | None = None) -> subprocess.CompletedProcess[str]:

@@ -33,14 +33,24 @@ def is_uuid(value: object) -> bool:
 
 
 def real(kind: str, value: object) -> object:
-    """Three times in four, a valid UUID becomes the id of a real account or transaction."""
-    if is_uuid(value) and FIXTURES.get(kind) and CHOOSER.random() < 0.75:
-        return CHOOSER.choice(FIXTURES[kind])
+    """Three times in four, a valid UUID becomes the id of a real account, transaction, rate or
+    conversion."""
+    ids = FIXTURES.get(kind)
+    if isinstance(ids, dict):
+        ids = list(ids.values())
+    if is_uuid(value) and ids and CHOOSER.random() < 0.75:
+        return CHOOSER.choice(ids)
     return value
 
 
 @schemathesis.hook
 def map_body(ctx: Any, body: Any) -> Any:
+    if ctx.operation.path == "/v1/conversions" and isinstance(body, dict):
+        for field in ("source_account_id", "destination_account_id"):
+            if field in body:
+                body[field] = real("accounts", body[field])
+        if "rate_id" in body and is_uuid(body["rate_id"]) and CHOOSER.random() < 0.75:
+            body["rate_id"] = CHOOSER.choice(list(FIXTURES["rates"].values()))
     if ctx.operation.path == "/v1/transactions" and isinstance(body, dict):
         postings = body.get("postings")
         if isinstance(postings, list):
@@ -56,6 +66,10 @@ def map_path_parameters(ctx: Any, path_parameters: Any) -> Any:
         path = ctx.operation.path
         if path.startswith("/v1/accounts"):
             kind = "accounts"
+        elif path.startswith("/v1/fx/rates"):
+            kind = "rates"
+        elif path.startswith("/v1/conversions"):
+            kind = "conversions"
         elif path.endswith(("/post", "/void")):
             kind = "pending"
         else:
@@ -75,8 +89,36 @@ def map_query(ctx: Any, query: Any) -> Any:
 def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     """Half the schema-valid transactions get postings that balance between two real accounts
     of one currency, so the fuzzer reaches posting, replays and reversals, not only the
-    rules that refuse random postings."""
+    rules that refuse random postings; three in four schema-valid conversions go between real
+    accounts of two currencies with a rate, at that rate or at the one in effect; and three in
+    four schema-valid rates state a fact of their own (two currencies, a source not used before), so
+    they are recorded rather than refused as the same currency or a conflicting fact."""
     meta = case.meta
+    positive = meta is not None and meta.generation.mode.is_positive and isinstance(case.body, dict)
+    # The examples phase sends one or two cases per operation: those always reach the rules.
+    share = 1.0 if meta is not None and meta.phase.name == "examples" else 0.75
+    if (case.operation.path == "/v1/fx/rates" and case.method.upper() == "POST" and positive
+            and CHOOSER.random() < share):
+        if case.body.get("base") == case.body.get("quote"):
+            case.body["quote"] = "EUR" if case.body.get("base") == "USD" else "USD"
+        case.body["source"] = f"fuzz-{uuid.UUID(int=CHOOSER.getrandbits(128)).hex}"
+        return
+    if case.operation.path == "/v1/conversions" and case.method.upper() == "POST" and positive:
+        # Keys are unique across every posting operation, and the fuzzer draws the same few
+        # ("0", ...) for each; a conversion's own keys keep its replays and conflicts its own.
+        key = (case.headers or {}).get("Idempotency-Key")
+        if isinstance(key, str) and len(key) <= 252:
+            case.headers["Idempotency-Key"] = "fx-" + key
+    if (case.operation.path == "/v1/conversions" and case.method.upper() == "POST" and positive
+            and CHOOSER.random() < share):
+        pair = CHOOSER.choice(list(FIXTURES["rates"]))
+        source, destination = pair.split("/")
+        case.body["source_account_id"] = CHOOSER.choice(FIXTURES["by_currency"][source])
+        case.body["destination_account_id"] = CHOOSER.choice(FIXTURES["by_currency"][destination])
+        case.body["amount"] = CHOOSER.randint(1, 10_000_000)
+        if "rate_id" in case.body:
+            case.body["rate_id"] = FIXTURES["rates"][pair]
+        return
     if (case.operation.path != "/v1/transactions" or case.method.upper() != "POST"
             or meta is None or not meta.generation.mode.is_positive or not isinstance(case.body, dict)
             or CHOOSER.random() < 0.5):
