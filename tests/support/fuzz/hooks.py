@@ -13,13 +13,18 @@ import json
 import os
 import random
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 import schemathesis
 
 FIXTURES: dict[str, Any] = json.loads(Path(os.environ["GOGEN_FUZZ_FIXTURES"]).read_text())
 CHOOSER = random.Random(0)
+# The statement operations draw from their own generator, so adding them leaves the draws of
+# the other operations (and what a given seed exercises there) as they were.
+STATEMENT_CHOOSER = random.Random(1)
 
 
 def is_uuid(value: object) -> bool:
@@ -32,14 +37,14 @@ def is_uuid(value: object) -> bool:
     return True
 
 
-def real(kind: str, value: object) -> object:
-    """Three times in four, a valid UUID becomes the id of a real account, transaction, rate or
-    conversion."""
+def real(kind: str, value: object, chooser: random.Random = CHOOSER) -> object:
+    """Three times in four, a valid UUID becomes the id of a real account, transaction, rate,
+    conversion or statement."""
     ids = FIXTURES.get(kind)
     if isinstance(ids, dict):
         ids = list(ids.values())
-    if is_uuid(value) and ids and CHOOSER.random() < 0.75:
-        return CHOOSER.choice(ids)
+    if is_uuid(value) and ids and chooser.random() < 0.75:
+        return chooser.choice(ids)
     return value
 
 
@@ -70,11 +75,14 @@ def map_path_parameters(ctx: Any, path_parameters: Any) -> Any:
             kind = "rates"
         elif path.startswith("/v1/conversions"):
             kind = "conversions"
+        elif path.startswith("/v1/statements"):
+            kind = "statements"
         elif path.endswith(("/post", "/void")):
             kind = "pending"
         else:
             kind = "transactions"
-        path_parameters["id"] = real(kind, path_parameters["id"])
+        chooser = STATEMENT_CHOOSER if "statements" in path else CHOOSER
+        path_parameters["id"] = real(kind, path_parameters["id"], chooser)
     return path_parameters
 
 
@@ -92,7 +100,11 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
     rules that refuse random postings; three in four schema-valid conversions go between real
     accounts of two currencies with a rate, at that rate or at the one in effect; and three in
     four schema-valid rates state a fact of their own (two currencies, a source not used before), so
-    they are recorded rather than refused as the same currency or a conflicting fact."""
+    they are recorded rather than refused as the same currency or a conflicting fact. Statement
+    imports get real statements (real_statement)."""
+    if case.operation.path == "/v1/accounts/{id}/statements":
+        real_statement(case)
+        return
     meta = case.meta
     positive = meta is not None and meta.generation.mode.is_positive and isinstance(case.body, dict)
     # The examples phase sends one or two cases per operation: those always reach the rules.
@@ -129,6 +141,61 @@ def before_call(ctx: Any, case: Any, **kwargs: Any) -> None:
         {"account_id": debit, "direction": "debit", "amount": amount},
         {"account_id": credit, "direction": "credit", "amount": amount},
     ]
+
+
+def currency_of(account_id: object) -> str | None:
+    for currency, ids in FIXTURES["by_currency"].items():
+        if account_id in ids:
+            return str(currency)
+    return None
+
+
+def statement_file(media_type: str, currency: str, statement_id: str) -> str:
+    """A statement whose lines reference the seed transaction of the currency (one matches or
+    breaks, one is the bank's alone), in whole units so it is exact in every currency."""
+    day = datetime.now(UTC).date().isoformat()
+    lines = [(f"fuzz-seed-{currency}", STATEMENT_CHOOSER.randint(1, 3)), ("fuzz-fee", -STATEMENT_CHOOSER.randint(1, 9))]
+    if media_type == "text/csv":
+        rows = "".join(f"{day},{amount},{currency},{ref},Fuzz line\r\n" for ref, amount in lines)
+        return "date,amount,currency,reference,description\r\n" + rows
+    entries = "".join(
+        f'<Ntry><NtryRef>{ref}</NtryRef><Amt Ccy="{currency}">{abs(amount)}</Amt>'
+        f"<CdtDbtInd>{'CRDT' if amount > 0 else 'DBIT'}</CdtDbtInd><BookgDt><Dt>{day}</Dt></BookgDt></Ntry>"
+        for ref, amount in lines)
+    return ('<?xml version="1.0" encoding="UTF-8"?>'
+            '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt>'
+            f"<Id>{statement_id}</Id>{entries}</Stmt></BkToCstmrStmt></Document>")
+
+
+def real_statement(case: Any) -> None:
+    """Four in five schema-valid imports (of a generated text body) go to a real account with a
+    real-looking statement in its currency, under a statement id that is new or reused (a
+    replay or a conflict); the rest keep the generated body, which the parsers must refuse
+    without a 5xx (the Go fuzz tests of the parsers go further)."""
+    meta = case.meta
+    if (meta is None or not meta.generation.mode.is_positive or not isinstance(case.path_parameters, dict)
+            or not all(c.mode.is_positive for c in getattr(meta, "components", {}).values())
+            or not is_uuid(case.path_parameters.get("id")) or not isinstance(case.body, str)
+            or STATEMENT_CHOOSER.random() < 0.2):
+        return
+    media_type = (case.media_type or "").split(";")[0].strip()
+    if media_type not in ("text/csv", "application/xml"):
+        return
+    if currency_of(case.path_parameters["id"]) is None:
+        case.path_parameters["id"] = STATEMENT_CHOOSER.choice(FIXTURES["accounts"])
+    currency = currency_of(case.path_parameters["id"])
+    assert currency is not None
+    # A generated statement_id is kept, so a case that is negative in it stays negative.
+    query = case.query if isinstance(case.query, dict) else {}
+    statement_id = query.get("statement_id")
+    if not isinstance(statement_id, str):
+        statement_id = STATEMENT_CHOOSER.choice(["fuzz-a", "fuzz-b", f"fuzz-{uuid.uuid4().hex[:12]}"])
+        if media_type == "text/csv":
+            case.query = {**query, "statement_id": statement_id}
+    # A string, as the schema says: Schemathesis checks the body a hook sets against it, and
+    # bytes would turn the case negative. The camt.053 body is `format: binary`, so it is sent
+    # as it is rather than wrapped in an XML element of Schemathesis' own.
+    case.body = statement_file(media_type, currency, xml_escape(statement_id))
 
 
 @schemathesis.check
