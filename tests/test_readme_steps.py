@@ -1,7 +1,7 @@
 """The generated ledger's README, followed as written on a machine with a PostgreSQL: the Run
 steps (copy .env, edit it, create the database, migrate, run) and then the README's example
-sessions (the first posts a sale, the second, in the same shell, holds and captures a card
-payment), whose answers must be the ones the README shows, in order."""
+sessions, run in one shell (a sale; a card payment held and captured; a conversion; a bank
+statement reconciled), whose answers must be the ones the README shows, in order."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_readme_run_steps_and_example_work_as_written(tmp_path: Path, postgres: 
     assert out.count("HTTP/1.1 201 Created") == 2, out
     assert "Idempotent-Replayed: true" in out, out
     shown = shown_answers(example)
-    assert len(shown) >= 5, example
+    assert len(shown) >= 7, example
     answers = iter(out.splitlines())
     for pattern in shown:
         assert any(re.fullmatch(pattern, line) for line in answers), f"{pattern!r} not answered in order:\n{out}"
