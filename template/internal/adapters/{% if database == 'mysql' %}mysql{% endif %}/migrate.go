@@ -35,7 +35,16 @@ func NewMigrator(db *sql.DB) (*Migrator, error) {
 }
 
 // Up applies every pending migration.
+//
+// goose's Up first looks for pending migrations without the lock, and that look creates the
+// version table if it is missing. On MySQL, CREATE TABLE commits on its own, before the
+// table's first row is inserted, so replicas starting together on an empty database could
+// see the table without that row and fail with "missing zero version migration". Reading
+// the version first, under the lock, creates the table whole before any replica looks.
 func (m *Migrator) Up(ctx context.Context) ([]*goose.MigrationResult, error) {
+	if _, err := m.provider.GetDBVersion(ctx); err != nil {
+		return nil, fmt.Errorf("read the schema version: %w", err)
+	}
 	return m.provider.Up(ctx)
 }
 
