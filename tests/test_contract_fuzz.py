@@ -97,11 +97,10 @@ def fixtures(base: str, path: Path) -> Path:
     for currency, ids in by_currency.items():
         csv = (f"date,amount,currency,reference,description\n{day},1,{currency},fuzz-seed-{currency},Seed\n"
                f"{day},2,{currency},fuzz-other,Other\n")
-        req = urllib.request.Request(f"{base}/v1/accounts/{ids[0]}/statements?statement_id=fuzz-seed",
-                                     data=csv.encode(), method="POST", headers={"Content-Type": "text/csv"})
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            assert resp.status == 201
-            statements.append(json.loads(resp.read())["id"])
+        status, statement, _ = request(base, "POST", f"/v1/accounts/{ids[0]}/statements?statement_id=fuzz-seed",
+                                       csv.encode(), {"Content-Type": "text/csv"})
+        assert status == 201, statement
+        statements.append(statement["id"])
     path.write_text(json.dumps({"accounts": [i for ids in by_currency.values() for i in ids],
                                 "transactions": transactions + conversions, "pending": pending,
                                 "by_currency": by_currency, "rates": rates, "conversions": conversions,

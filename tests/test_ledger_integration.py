@@ -43,7 +43,8 @@ def ledger(store: str, tmp_path_factory: pytest.TempPathFactory, require_go: str
 
 def request(base: str, method: str, path: str, body: Any = None,
             headers: dict[str, str] | None = None) -> tuple[int, Any, dict[str, str]]:
-    data = json.dumps(body).encode() if body is not None else None
+    """One request; a JSON body, or bytes sent as they are (name their Content-Type in headers)."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(base + path, data=data, method=method)
     req.add_header("Content-Type", "application/json")
     for key, value in (headers or {}).items():
