@@ -75,6 +75,15 @@ def test_the_matrix_is_what_the_validators_let_through() -> None:
             assert any(c[key] == a[key] for c in covering)
 
 
+def test_covering_pairs_each_value_of_a_multiselect_answer_not_each_subset() -> None:
+    schema = schemas.parse({
+        "http_framework": {"choices": ["chi", "stdlib"], "default": "chi"},
+        "brokers": {"type": "str", "multiselect": True, "choices": ["rabbitmq", "kafka"], "default": "[]"},
+    })
+    factors = matrix.factors(schema, {"http_framework": "chi", "brokers": ["kafka"]})
+    assert factors == [("http_framework", "'chi'"), ("brokers:rabbitmq", "False"), ("brokers:kafka", "True")]
+
+
 # Bad answers, each refused by gogen and by plain Copier with the same message.
 BAD_ANSWERS: list[dict[str, Any]] = [
     {"project_name": "Bad_Name"},

@@ -72,17 +72,34 @@ def dependency_combinations() -> list[dict[str, Any]]:
     return [{**PROBE, **c} for c in all_combinations()]
 
 
+def factors(schema: schemas.Schema, combo: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The factors of a combination that pairwise coverage pairs: one per single answer, and
+    one per value of a multi-select answer (whether it is chosen), since each value is a
+    component of its own. Pairing the subsets themselves would ask for every subset beside
+    every value of every other answer, which grows with the power set, not the components."""
+    items: list[tuple[str, str]] = []
+    for key in schema.option_keys:
+        question = schema[key]
+        if question.multiselect:
+            items.extend((f"{key}:{v}", repr(v in combo[key])) for v in question.values)
+        else:
+            items.append((key, repr(combo[key])))
+    return items
+
+
 def covering_set() -> list[dict[str, Any]]:
-    """A pairwise covering set of the valid combinations (every pair of values at least once).
+    """A pairwise covering set of the valid combinations: every pair of factors (see factors)
+    that some valid combination has, at least once.
 
     It starts from the default answers, the service most users generate, then greedily takes
-    the combination covering the most uncovered value pairs.
+    the combination covering the most uncovered pairs.
     """
     combos = all_combinations()
-    keys = schemas.load().option_keys
+    schema = schemas.load()
+    keys = schema.option_keys
 
     def pairs(c: Mapping[str, Any]) -> set[tuple[str, str, str, str]]:
-        items = [(k, repr(c[k])) for k in keys]
+        items = factors(schema, c)
         return {(a[0], a[1], b[0], b[1]) for a, b in itertools.combinations(items, 2)}
 
     defaults = answering.resolve({"project_name": PROBE["project_name"]})
