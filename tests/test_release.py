@@ -36,7 +36,7 @@ pytestmark = pytest.mark.release
 URL = "https://github.com/gogen-dev/gogen.git"
 OLD, NEW = "90.0.0", "90.1.0"
 CONTRACT = ("project_name", "module_path", "description", "go_version", "preset", "http_framework",
-            "database", "brokers", "cache", "grpc", "observability", "auth")
+            "database", "brokers", "cache", "grpc", "graphql", "observability", "auth")
 
 
 @dataclass
