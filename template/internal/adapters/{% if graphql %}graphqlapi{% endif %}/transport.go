@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -119,11 +120,17 @@ func readParams(r *http.Request) (*graphql.RawParams, *refusal) {
 // variables and extensions as JSON objects.
 func queryParams(values url.Values) (*graphql.RawParams, *refusal) {
 	p := params{Query: values.Get("query"), OperationName: values.Get("operationName")}
-	for name, dst := range map[string]*map[string]any{"variables": &p.Variables, "extensions": &p.Extensions} {
-		if raw := values.Get(name); raw != "" {
-			if err := decodeJSON([]byte(raw), dst); err != nil {
+	for _, object := range []struct {
+		name string
+		dst  *map[string]any
+	}{
+		{"variables", &p.Variables},
+		{"extensions", &p.Extensions},
+	} {
+		if raw := values.Get(object.name); raw != "" {
+			if err := decodeJSON([]byte(raw), object.dst); err != nil {
 				return nil, &refusal{http.StatusBadRequest, requestError(codeMalformedJSON,
-					"The "+name+" parameter must be a JSON object.")}
+					"The "+object.name+" parameter must be a JSON object.")}
 			}
 		}
 	}
@@ -178,7 +185,7 @@ func (out responder) write(status int, resp *graphql.Response) {
 	}
 	out.w.Header().Set("Content-Type", out.mediaType)
 	if anyUnavailable(resp.Errors) {
-		out.w.Header().Set("Retry-After", retryAfterSeconds)
+		out.w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds))
 	}
 	out.w.WriteHeader(status)
 	_, _ = out.w.Write(append(body, '\n'))
