@@ -21,7 +21,7 @@ from gogen.render import copy_template_tree
 from support.render import ROOT
 
 CONTRACT = {"project_name", "module_prefix", "module_path", "description", "go_version", "preset",
-            "http_framework", "database", "brokers", "cache", "grpc", "observability", "auth"}
+            "http_framework", "database", "brokers", "cache", "grpc", "graphql", "observability", "auth"}
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +52,8 @@ def test_components_are_computed_from_the_answers() -> None:
     assert answering.components(final) == ["base", "minimal", "stdlib", "memory"]
     assert answering.components(answering.resolve({"project_name": "x"})) == \
         ["base", "ledger", "chi", "postgres", "observability"]
+    assert answering.components(answering.resolve({"project_name": "x", "graphql": True, "cache": "redis"})) == \
+        ["base", "ledger", "chi", "postgres", "observability", "redis", "graphql"]
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("[]", []), ("[kafka, rabbitmq]", ["kafka", "rabbitmq"]),
@@ -62,7 +64,8 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 72
+    assert len(combos) == 144
+    assert {c["graphql"] for c in combos} == {False, True}
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
@@ -172,6 +175,10 @@ ANSWER_SETS: list[list[str]] = [
     ["--preset", "minimal", "--db", "memory", "--cache", "none"],
     ["--preset", "minimal", "--db", "postgres", "--http", "stdlib"],
     ["--data", "brokers=[]", "--auth", "none", "--no-grpc"],
+    ["--graphql"],
+    ["--preset", "minimal", "--graphql", "--no-observability"],
+    ["--data", "graphql=true", "--http", "stdlib"],
+    ["--no-graphql"],
     ["--preset", "minimal", "--module-prefix", "example.org/x", "--http-framework", "stdlib",
      "--description", "x y z"],
     ["--observability", "--preset", "minimal", "--data", "description=one two"],

@@ -55,6 +55,7 @@ BAD_INPUT = [
     (["svc", "--data", "go_version=1.21"], "go_version"),
     (["svc", "--data", "go_version=latest"], "go_version"),
     (["svc", "--data", "observability=maybe"], "observability"),
+    (["svc", "--data", "graphql=maybe"], "graphql"),
     (["svc", "--data", "colour=blue"], "colour"),
     (["svc", "--data", "novalue"], "--data"),
     (["svc", "--http", "chi", "--data", "http_framework=stdlib"], "http_framework"),
@@ -150,7 +151,7 @@ def test_version() -> None:
 def test_new_help_lists_every_answer_flag() -> None:
     code, stdout, _ = gogen("new", "--help")
     assert code == 0
-    for flag in ("--module", "--preset", "--http", "--db", "--broker", "--cache", "--grpc",
+    for flag in ("--module", "--preset", "--http", "--db", "--broker", "--cache", "--grpc", "--graphql", "--no-graphql",
                  "--auth", "--data", "--defaults", "--output", "--template", "--vcs-ref",
                  "--force", "--module-prefix", "--go-version", "--description", "--observability",
                  "--no-observability", "--http-framework", "--database", "--brokers"):
@@ -209,7 +210,8 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     # not ask (module_prefix, go_version) are not asked
     assert asked == ["Go module path", "One-line description of the service",
                      "HTTP framework of the REST adapter", "Store of the preset's aggregates",
-                     "Cache for the query side", "OpenTelemetry tracing and Prometheus metrics"]
+                     "Cache for the query side", "Add a GraphQL endpoint (gqlgen)",
+                     "OpenTelemetry tracing and Prometheus metrics"]
     assert ("redis", None) in offered["Cache for the query side"]
     assert ("mongo", None) in offered["Store of the preset's aggregates"]
     assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]

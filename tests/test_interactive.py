@@ -50,6 +50,7 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
                  ("HTTP framework", DOWN + ENTER),                 # stdlib
                  ("Store of the preset", UP + ENTER),              # memory (default) -> postgres
                  ("Cache for the query side", ENTER),              # none (default)
+                 ("Add a GraphQL endpoint", "y"),
                  ("OpenTelemetry tracing", "n")]
         for prompt, keys in steps:
             read_until(main, prompt)
@@ -60,8 +61,8 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
         proc.wait(timeout=60)
         os.close(main)
     assert proc.returncode == 0, screen
-    assert "--module example.com/pay/pay-svc --preset minimal --http stdlib --db postgres --no-observability" \
-        in screen
+    assert "--module example.com/pay/pay-svc --preset minimal --http stdlib --db postgres --graphql " \
+        "--no-observability" in screen
     answers = yaml.safe_load((tmp_path / "pay-svc" / ".copier-answers.yml").read_text())
     assert answers["module_path"] == "example.com/pay/pay-svc"
     assert answers["preset"] == "minimal"
@@ -69,3 +70,4 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
     assert answers["observability"] is False
     assert answers["database"] == "postgres"
     assert answers["cache"] == "none"
+    assert answers["graphql"] is True

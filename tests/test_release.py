@@ -30,13 +30,14 @@ from support.releases import (
     set_version,
     sh,
 )
+from support.render import read_tree
 
 pytestmark = pytest.mark.release
 
 URL = "https://github.com/gogen-dev/gogen.git"
 OLD, NEW = "90.0.0", "90.1.0"
 CONTRACT = ("project_name", "module_path", "description", "go_version", "preset", "http_framework",
-            "database", "brokers", "cache", "grpc", "observability", "auth")
+            "database", "brokers", "cache", "grpc", "graphql", "observability", "auth")
 
 
 @dataclass
@@ -429,3 +430,26 @@ def test_real_update_from_0_2_0_to_0_3_0(tool: str, head_venv: Path, tmp_path: P
     marked = sh(["git", "grep", "-l", "-e", "<<<<<<< before updating"], cwd=service, check=False).stdout
     assert marked == "", f"conflicts left in {marked}"
     verify_go(service)
+
+
+def test_an_update_from_the_latest_release_records_the_new_answer(head_venv: Path, tmp_path: Path) -> None:
+    """A new answer (graphql, with its default false) needs no migration: a service of the
+    latest release, updated to HEAD, records it and is exactly what HEAD generates for the same
+    answers, without a GraphQL file or a conflict."""
+    latest = f"v{released_versions()[-1][0]}"
+    head = sh(["git", "rev-parse", "HEAD"], cwd=ROOT).stdout.strip()
+    gogen_bin = str(head_venv / "gogen")
+    env = env_without_network_hints()
+    for where, ref in (("old", latest), ("new", head)):
+        (tmp_path / where).mkdir()
+        sh([gogen_bin, "new", "ledger-service", "--defaults", "--vcs-ref", ref, "--no-go-download",
+            "-o", str(tmp_path / where)], cwd=tmp_path / where, env=env)
+    service = tmp_path / "old" / "ledger-service"
+    assert "graphql" not in yaml.safe_load((service / ".copier-answers.yml").read_text())
+
+    proc = sh(offline([gogen_bin, "update", "--vcs-ref", head]), cwd=service, env=env, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    assert yaml.safe_load((service / ".copier-answers.yml").read_text())["graphql"] is False
+    assert not (service / "api" / "graphql").exists()
+    assert read_tree(service) == read_tree(tmp_path / "new" / "ledger-service")

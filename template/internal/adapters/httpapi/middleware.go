@@ -48,7 +48,9 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func requestIDFrom(ctx context.Context) string {
+// RequestIDFrom returns the id of the request ctx belongs to, which its responses and log
+// lines carry; outside a request it is empty.
+func RequestIDFrom(ctx context.Context) string {
 	id, _ := ctx.Value(requestIDKey).(string)
 	return id
 }
@@ -59,7 +61,7 @@ func accessLog(logger *slog.Logger) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			reqLogger := logger.With(slog.String("request_id", requestIDFrom(r.Context())))
+			reqLogger := logger.With(slog.String("request_id", RequestIDFrom(r.Context())))
 			rec := &statusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), loggerKey, reqLogger)))
 
@@ -78,8 +80,9 @@ func accessLog(logger *slog.Logger) Middleware {
 	}
 }
 
-// loggerFrom returns the request's logger; outside a request it falls back to the default.
-func loggerFrom(ctx context.Context) *slog.Logger {
+// LoggerFrom returns the logger of the request ctx belongs to, which carries its request id;
+// outside a request it falls back to the default.
+func LoggerFrom(ctx context.Context) *slog.Logger {
 	if logger, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
 		return logger
 	}
@@ -120,7 +123,7 @@ func recoverer(next http.Handler) http.Handler {
 			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
 				panic(v)
 			}
-			loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "panic serving request",
+			LoggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "panic serving request",
 				slog.Any("panic", v),
 				slog.String("stack", string(debug.Stack())),
 			)
