@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import fcntl
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -102,8 +101,8 @@ class Kafka:
         return f"127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
-        """KAFKA_BROKERS, and a prefix for the topics and group no other service uses."""
-        return {"KAFKA_BROKERS": self.brokers(), "KAFKA_PREFIX": f"svc{secrets.token_hex(4)}"}
+        """KAFKA_BROKERS; the generated tests name topics and groups of their own."""
+        return {"KAFKA_BROKERS": self.brokers()}
 
     def java(self, *args: str) -> list[str]:
         return ["java", "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",

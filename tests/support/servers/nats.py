@@ -8,7 +8,6 @@ unacknowledged messages do.
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import subprocess
 import urllib.request
@@ -37,13 +36,12 @@ class NATS:
         return f"nats://127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
-        """NATS_URL, and the names of streams and subjects no other service uses."""
-        prefix = f"svc{secrets.token_hex(4)}"
-        return {"NATS_URL": self.url(), "NATS_PREFIX": prefix}
+        """NATS_URL; the generated tests name streams and subjects of their own."""
+        return {"NATS_URL": self.url()}
 
     def healthy(self) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.monitor_port}/healthz", timeout=1) as r:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.monitor_port}/healthz", timeout=1) as r:
                 return bool(r.status == 200)
         except OSError:
             return False

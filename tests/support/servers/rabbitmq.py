@@ -17,7 +17,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,10 +117,8 @@ class RabbitMQ:
         """Kill the node at once (SIGKILL to the BEAM), as a crash would."""
         pid = self.beam_pid()
         if pid is not None:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         if self.process is not None:
             self.process.wait(timeout=30)
             self.process = None
@@ -130,10 +128,8 @@ class RabbitMQ:
             return
         pid = self.beam_pid()
         if pid is not None:
-            try:
+            with suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
         stop(self.process, timeout=60)
         self.process = None
 
@@ -165,7 +161,5 @@ def throwaway_server() -> Iterator[RabbitMQ]:
             server.shutdown()
             # epmd outlives the nodes: stop the one this server started.
             for pid in epmd_pids() - epmd_before:
-                try:
+                with suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
