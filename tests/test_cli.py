@@ -201,7 +201,8 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(questionary, "text", fake({"Go module path": "example.com/x/svc"}))
     monkeypatch.setattr(questionary, "select", fake({"HTTP framework of the REST adapter": "stdlib"}))
-    monkeypatch.setattr(questionary, "checkbox", fake({"Message brokers (each publishes the outbox and runs a consumer)": []}))
+    brokers = "Message brokers (each publishes the outbox and runs a consumer)"
+    monkeypatch.setattr(questionary, "checkbox", fake({brokers: []}))
     monkeypatch.setattr(questionary, "confirm", fake({}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal"})
     assert "What the service starts with" not in asked
