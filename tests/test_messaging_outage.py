@@ -1,8 +1,10 @@
-"""Messaging under outages, end to end: the built ledger service on a real PostgreSQL and a real
-broker, while clients post transfers over HTTP and another service sends transfer instructions
-(each one twice), has its broker killed and restarted twice and its own process killed with
-SIGKILL and restarted once. Afterwards every committed transaction's event was published at
-least once, and every instruction was applied exactly once, as counted in the database.
+"""Messaging under outages, end to end: two replicas of the built ledger service on a real
+PostgreSQL and a real broker, while clients post transfers over HTTP to both and another service
+sends transfer instructions (each one twice), have their broker killed and restarted twice and one
+replica killed with SIGKILL and restarted once. Afterwards every committed transaction's event was
+published at least once, and every instruction was applied exactly once, as counted in the
+database; the events published more than once (only around a kill, with the relays taking turns)
+are counted.
 
 One test per broker; each broker's probe (tests/support/brokers) plays the other services.
 """
@@ -110,13 +112,15 @@ def test_no_event_lost_and_no_instruction_applied_twice(broker: str, ledger: Pat
                      HTTP_ADDR=f"127.0.0.1:{free_port()}", LOG_LEVEL="warn", OTEL_SDK_DISABLED="true",
                      OUTBOX_POLL_INTERVAL="100ms", CONSUMER_RETRY_BACKOFF="50ms", CONSUMER_MAX_ATTEMPTS="10",
                      **probe.service_env())
-        service = Service(ledger / "bin" / "ledger-service", env, tmp_path / "service.log")
-        service.start()
+        replicas = [Service(ledger / "bin" / "ledger-service", {**env, "HTTP_ADDR": f"127.0.0.1:{free_port()}"},
+                            tmp_path / f"replica-{n}.log") for n in range(2)]
+        for replica in replicas:
+            replica.start()
         try:
-            cash, revenue = (request(service.base, "POST", "/v1/accounts",
+            cash, revenue = (request(replicas[0].base, "POST", "/v1/accounts",
                                      {"code": code, "currency": "USD", "type": kind})[1]["id"]
                              for code, kind in (("cash", "asset"), ("revenue", "revenue")))
-            committed = load(service, probe, cash, revenue)
+            committed = load(replicas, probe, cash, revenue)
             def count(sql: str) -> int:
                 return int(postgres.psql(sql, database))
 
@@ -127,9 +131,10 @@ def test_no_event_lost_and_no_instruction_applied_twice(broker: str, ledger: Pat
                                "every instruction applied")
             events = probe.events()
         finally:
-            code = stop_service(service.process) if service.process and service.process.poll() is None else 0
+            codes = [stop_service(r.process) if r.process and r.process.poll() is None else 0 for r in replicas]
             probe.close()
-    assert code == 0, service.log.read_text()[-4000:]
+    for replica, code in zip(replicas, codes, strict=True):
+        assert code == 0, replica.log.read_text()[-4000:]
 
     stored = set(postgres.psql("SELECT id FROM transactions", database).split())
     posted = Counter(e.subject for e in events if e.type == "ledger.transaction.posted.v1")
@@ -144,15 +149,16 @@ def test_no_event_lost_and_no_instruction_applied_twice(broker: str, ledger: Pat
     assert marks == INSTRUCTIONS
     accounts = {e.subject for e in events if e.type == "ledger.account.created.v1"}
     assert {cash, revenue} <= accounts
-    print(f"{broker}: {len(stored)} transactions ({len(committed)} over HTTP, {INSTRUCTIONS} instructions sent "
-          f"twice each), {len(events)} events received, {sum(posted.values()) - len(posted)} published twice; "
+    twice = sum(posted.values()) - len(posted)
+    print(f"{broker}: 2 replicas, {len(stored)} transactions ({len(committed)} over HTTP, "
+          f"{INSTRUCTIONS} instructions sent twice each), {len(events)} events received, {twice} published twice; "
           f"outbox emptied in {backlog:.1f}s, instructions applied in {applied:.1f}s after the load; "
           f"{time.monotonic() - started:.1f}s in all")
 
 
-def load(service: Service, probe: Probe, cash: str, revenue: str) -> set[str]:
-    """Post transfers and send instructions through two broker outages and a killed service;
-    return the ids of the transfers answered 201."""
+def load(replicas: list[Service], probe: Probe, cash: str, revenue: str) -> set[str]:
+    """Post transfers to every replica and send instructions, through two broker outages and a
+    killed replica; return the ids of the transfers answered 201."""
     stop = threading.Event()
     committed: set[str] = set()
     errors: list[BaseException] = []
@@ -163,7 +169,8 @@ def load(service: Service, probe: Probe, cash: str, revenue: str) -> set[str]:
         while not stop.is_set():
             body = {"postings": [{"account_id": cash, "direction": "debit", "amount": 100 + n},
                                  {"account_id": revenue, "direction": "credit", "amount": 100 + n}]}
-            answer = post_until_committed(service.base, f"client-{n}-{i}", body, time.monotonic() + 90)
+            base = replicas[n % len(replicas)].base
+            answer = post_until_committed(base, f"client-{n}-{i}", body, time.monotonic() + 90)
             with lock:
                 committed.add(answer["id"])
             i += 1
@@ -195,8 +202,8 @@ def load(service: Service, probe: Probe, cash: str, revenue: str) -> set[str]:
         time.sleep(LOAD_SECONDS * 0.2)
         probe.outage()
         time.sleep(LOAD_SECONDS * 0.2)
-        service.kill()
-        service.start()
+        replicas[0].kill()
+        replicas[0].start()
         time.sleep(LOAD_SECONDS * 0.2)
         probe.outage()
         time.sleep(LOAD_SECONDS * 0.2)
