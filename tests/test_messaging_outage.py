@@ -29,7 +29,7 @@ import pytest
 from support.brokers import Message, Probe
 from support.gotool import go_env, run
 from support.render import render_service
-from support.servers import rabbitmq
+from support.servers import kafka, rabbitmq
 from support.servers.postgres import Postgres, free_port
 from test_ledger_integration import request, stop_service, wait_ready
 
@@ -47,8 +47,15 @@ def rabbitmq_probe(server: Any) -> Probe:
     return RabbitMQProbe(server)
 
 
+def kafka_probe(server: Any) -> Probe:
+    from support.brokers.kafka import KafkaProbe
+
+    return KafkaProbe(server)
+
+
 BROKERS: dict[str, tuple[Callable[[], AbstractContextManager[Any]], Callable[[Any], Probe]]] = {
     "rabbitmq": (rabbitmq.throwaway_server, rabbitmq_probe),
+    "kafka": (kafka.throwaway_server, kafka_probe),
 }
 
 
