@@ -64,8 +64,11 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 144
+    assert len(combos) == 504
     assert {c["graphql"] for c in combos} == {False, True}
+    assert len([c for c in combos if not c["brokers"]]) == 144
+    assert {b for c in combos for b in c["brokers"]} == {"rabbitmq", "kafka"}
+    assert "mongo" not in {c["database"] for c in combos if c["brokers"]}
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
@@ -106,8 +109,10 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"database": "oracle"},
     {"preset": "ledger", "database": "mongo"},
     {"preset": "ledger", "database": "memory"},
-    {"brokers": ["kafka"]},
+    {"brokers": ["nats"]},
+    {"preset": "minimal", "database": "mongo", "brokers": ["kafka"]},
     {"brokers": ["sqs"]},
+    {"preset": "minimal", "database": "mongo", "brokers": ["rabbitmq"]},
     {"cache": "valkey"},
     {"grpc": True},
     {"auth": "jwt"},

@@ -202,16 +202,19 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
 
     monkeypatch.setattr(questionary, "text", fake({"Go module path": "example.com/x/svc"}))
     monkeypatch.setattr(questionary, "select", fake({"HTTP framework of the REST adapter": "stdlib"}))
-    monkeypatch.setattr(questionary, "checkbox", fake({}))
+    brokers = "Message brokers (each publishes the outbox and runs a consumer)"
+    monkeypatch.setattr(questionary, "checkbox", fake({brokers: []}))
     monkeypatch.setattr(questionary, "confirm", fake({}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal"})
     assert "What the service starts with" not in asked
-    # questions with one possible answer (brokers, grpc, auth) and those copier.yml does
-    # not ask (module_prefix, go_version) are not asked
+    # questions with one possible answer (grpc, auth) and those copier.yml does not ask
+    # (module_prefix, go_version) are not asked
     assert asked == ["Go module path", "One-line description of the service",
                      "HTTP framework of the REST adapter", "Store of the preset's aggregates",
+                     "Message brokers (each publishes the outbox and runs a consumer)",
                      "Cache for the query side", "Add a GraphQL endpoint (gqlgen)",
                      "OpenTelemetry tracing and Prometheus metrics"]
+    assert ("rabbitmq", None) in offered["Message brokers (each publishes the outbox and runs a consumer)"]
     assert ("redis", None) in offered["Cache for the query side"]
     assert ("mongo", None) in offered["Store of the preset's aggregates"]
     assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]

@@ -49,6 +49,7 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
                  ("What the service starts with", DOWN + ENTER),   # minimal
                  ("HTTP framework", DOWN + ENTER),                 # stdlib
                  ("Store of the preset", UP + ENTER),              # memory (default) -> postgres
+                 ("Message brokers", ENTER),                       # none (default)
                  ("Cache for the query side", ENTER),              # none (default)
                  ("Add a GraphQL endpoint", "y"),
                  ("OpenTelemetry tracing", "n")]

@@ -25,7 +25,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     __package__ = "support.servers"
 
-from support.servers import memcached, mongo, mysql, postgres, redis
+from support.servers import kafka, memcached, mongo, mysql, nats, postgres, rabbitmq, redis
 
 
 class Server(Protocol):
@@ -48,6 +48,9 @@ SERVERS: dict[str, Component] = {
     "mongo": Component(mongo.PACKAGES, mongo.installed, mongo.throwaway_server, mongo.build),
     "redis": Component(redis.PACKAGES, redis.installed, redis.throwaway_server),
     "memcached": Component(memcached.PACKAGES, memcached.installed, memcached.throwaway_server),
+    "rabbitmq": Component(rabbitmq.PACKAGES, rabbitmq.installed, rabbitmq.throwaway_server),
+    "kafka": Component(kafka.PACKAGES, kafka.installed, kafka.throwaway_server, kafka.build),
+    "nats": Component(nats.PACKAGES, nats.installed, nats.throwaway_server),
 }
 
 

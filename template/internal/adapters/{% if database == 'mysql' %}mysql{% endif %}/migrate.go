@@ -17,6 +17,9 @@ var migrations embed.FS
 
 // Migrator applies the embedded, versioned SQL migrations. A named lock of the server
 // (GET_LOCK, per database) keeps replicas that start together from migrating at once.
+// Migrations are applied out of order too: a component's migrations are numbered apart
+// from the preset's, so that one added to a service later, or a preset migration released
+// after it, still applies.
 type Migrator struct {
 	provider *goose.Provider
 }
@@ -27,7 +30,8 @@ func NewMigrator(db *sql.DB) (*Migrator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	provider, err := goose.NewProvider(goose.DialectMySQL, db, fsys, goose.WithSessionLocker(sessionLocker{}))
+	provider, err := goose.NewProvider(goose.DialectMySQL, db, fsys, goose.WithSessionLocker(sessionLocker{}),
+		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}

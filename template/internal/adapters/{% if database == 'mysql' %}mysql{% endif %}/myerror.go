@@ -11,6 +11,7 @@ import (
 const (
 	errDuplicateKey          = 1062
 	errUnknownSystemVariable = 1193
+	errLockWaitTimeout       = 1205
 )
 
 // errorNumber returns the server's error number of err, or 0 when err is not a server error.

@@ -18,6 +18,9 @@ var migrations embed.FS
 
 // Migrator applies the embedded, versioned SQL migrations. A PostgreSQL
 // advisory lock keeps replicas that start together from migrating at once.
+// Migrations are applied out of order too: a component's migrations are
+// numbered apart from the preset's, so that one added to a service later, or
+// a preset migration released after it, still applies.
 type Migrator struct {
 	provider *goose.Provider
 	db       *sql.DB
@@ -35,7 +38,8 @@ func NewMigrator(pool *pgxpool.Pool) (*Migrator, error) {
 		return nil, fmt.Errorf("migration lock: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker),
+		goose.WithAllowOutofOrder(true))
 	if err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("migrations: %w", err)

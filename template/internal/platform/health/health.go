@@ -22,6 +22,9 @@ import (
 const (
 	StatusOK          = "ok"
 	StatusUnavailable = "unavailable"
+	// StatusDegraded is the readiness of a service whose optional dependencies are not all
+	// usable: it is ready, without them.
+	StatusDegraded = "degraded"
 )
 
 // Check probes one dependency. Check returns nil when the dependency is usable; it should
@@ -29,6 +32,10 @@ const (
 type Check struct {
 	Name  string
 	Check func(context.Context) error
+	// Optional is true for a dependency the service serves without, such as a message
+	// broker behind an outbox: its failure is reported, and the service is degraded but
+	// ready.
+	Optional bool
 }
 
 // Report is the body of the readiness probe.
@@ -96,9 +103,13 @@ func (rd *Readiness) Run(ctx context.Context) Report {
 	wg.Wait()
 
 	report := Report{Status: StatusOK, Checks: results}
-	for _, r := range results {
-		if r.Status != StatusOK {
+	for i, r := range results {
+		switch {
+		case r.Status == StatusOK:
+		case !rd.checks[i].Optional:
 			report.Status = StatusUnavailable
+		case report.Status == StatusOK:
+			report.Status = StatusDegraded
 		}
 	}
 	return report
@@ -133,7 +144,7 @@ func (rd *Readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	status := http.StatusOK
-	if report.Status != StatusOK {
+	if report.Status == StatusUnavailable {
 		status = http.StatusServiceUnavailable
 	}
 	writeJSON(w, status, report)

@@ -23,6 +23,11 @@ func failing(name string, err error) Check {
 	return Check{Name: name, Check: func(context.Context) error { return err }}
 }
 
+func optional(c Check) Check {
+	c.Optional = true
+	return c
+}
+
 // hanging ignores its context, as a badly written check would.
 func hanging(name string, release <-chan struct{}) Check {
 	return Check{Name: name, Check: func(context.Context) error {
@@ -71,6 +76,27 @@ func TestReadiness(t *testing.T) {
 			wantReport: Report{Status: StatusUnavailable, Checks: []CheckResult{
 				{Name: "db", Status: StatusOK},
 				{Name: "cache", Status: StatusUnavailable},
+			}},
+		},
+		{
+			name:     "an optional one fails",
+			checks:   []Check{passing("db"), optional(failing("broker", errors.New("connection refused")))},
+			wantCode: http.StatusOK,
+			wantReport: Report{Status: StatusDegraded, Checks: []CheckResult{
+				{Name: "db", Status: StatusOK},
+				{Name: "broker", Status: StatusUnavailable},
+			}},
+		},
+		{
+			name: "a required and an optional one fail",
+			checks: []Check{
+				optional(failing("broker", errors.New("connection refused"))),
+				failing("db", errors.New("connection refused")),
+			},
+			wantCode: http.StatusServiceUnavailable,
+			wantReport: Report{Status: StatusUnavailable, Checks: []CheckResult{
+				{Name: "broker", Status: StatusUnavailable},
+				{Name: "db", Status: StatusUnavailable},
 			}},
 		},
 	}
