@@ -62,7 +62,10 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 72
+    # 6 (preset, database) pairs x 2 frameworks x 3 caches x 2 observability = 72 without
+    # brokers; every pair but mongo also takes rabbitmq, nats or both: (5 x 4 + 1) x 12.
+    assert len(combos) == 252
+    assert {tuple(c["brokers"]) for c in combos} == {(), ("rabbitmq",), ("nats",), ("rabbitmq", "nats")}
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
@@ -104,6 +107,7 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"preset": "ledger", "database": "mongo"},
     {"preset": "ledger", "database": "memory"},
     {"brokers": ["kafka"]},
+    {"preset": "minimal", "database": "mongo", "brokers": ["nats"]},
     {"brokers": ["sqs"]},
     {"cache": "valkey"},
     {"grpc": True},
