@@ -162,8 +162,17 @@ def test_workflow_runs_only_makefile_targets(combo: dict[str, Any],
         assert integration["env"]["REDIS_URL"] == "redis://localhost:6379/0"
     if "memcached" in components:
         assert integration["env"]["MEMCACHED_ADDR"] == "localhost:11211"
+    if "nats" in components:
+        # JetStream needs nats-server's -js argument, which a service container cannot pass on
+        # every runner: a Makefile target starts it before the tests.
+        assert integration["env"]["NATS_URL"] == "nats://localhost:4222"
+        runs = [step.get("run") for step in integration["steps"]]
+        assert runs.index("make nats-server") < runs.index("make test-integration")
+    with_env = [c for c in components if (parts / c / "ci-env.yml.jinja").exists()]
     if not with_services:
-        assert "services" not in integration and "env" not in integration
+        assert "services" not in integration
+    if not with_env:
+        assert "env" not in integration
 
 
 @pytest.mark.parametrize("combo", WORKFLOW_COMBOS, ids=combo_id)

@@ -29,7 +29,7 @@ import pytest
 from support.brokers import Message, Probe
 from support.gotool import go_env, run
 from support.render import render_service
-from support.servers import kafka, rabbitmq
+from support.servers import kafka, nats, rabbitmq
 from support.servers.postgres import Postgres, free_port
 from test_ledger_integration import request, stop_service, wait_ready
 
@@ -53,9 +53,16 @@ def kafka_probe(server: Any) -> Probe:
     return KafkaProbe(server)
 
 
+def nats_probe(server: Any) -> Probe:
+    from support.brokers.nats import NATSProbe
+
+    return NATSProbe(server)
+
+
 BROKERS: dict[str, tuple[Callable[[], AbstractContextManager[Any]], Callable[[Any], Probe]]] = {
     "rabbitmq": (rabbitmq.throwaway_server, rabbitmq_probe),
     "kafka": (kafka.throwaway_server, kafka_probe),
+    "nats": (nats.throwaway_server, nats_probe),
 }
 
 
