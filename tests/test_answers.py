@@ -62,8 +62,8 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 72
-    assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
+    assert len(combos) == 180
+    assert {c["http_framework"] for c in combos} == {"chi", "stdlib", "gin", "echo", "fiber"}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
         ("ledger", "postgres"), ("ledger", "mysql"), ("minimal", "memory"), ("minimal", "postgres"),
@@ -89,8 +89,7 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"go_version": "latest"},
     {"preset": "bank"},
     {"http_framework": "flask"},
-    {"http_framework": "gin"},
-    {"http_framework": "fiber"},
+    {"http_framework": "martini"},
     {"database": "oracle"},
     {"preset": "ledger", "database": "mongo"},
     {"preset": "ledger", "database": "memory"},
@@ -113,6 +112,21 @@ def copier_refusal(template: Path, answers: dict[str, Any], dst: Path) -> str:
         except ValueError as exc:
             return str(exc)
     raise AssertionError(f"plain Copier accepted {answers}")
+
+
+@pytest.mark.parametrize("framework", ["chi", "stdlib", "gin", "echo", "fiber"])
+def test_gogen_and_plain_copier_accept_every_http_framework(framework: str, template_dir: Path,
+                                                            tmp_path: Path) -> None:
+    import copier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(str(template_dir), tmp_path / "copier", data={"project_name": "svc", "http_framework": framework},
+                        defaults=True, unsafe=True, quiet=True, pretend=True, skip_tasks=True)
+    result = CliRunner().invoke(app, ["new", "svc", "--defaults", "--http", framework, "--template", str(template_dir),
+                                      "-o", str(tmp_path / "gogen"), "--no-go-download", "--no-git"])
+    assert result.exit_code == 0, result.stderr
+    assert f"http_framework: {framework}" in (tmp_path / "gogen" / "svc" / ".copier-answers.yml").read_text()
 
 
 def as_text(value: Any) -> str:
@@ -151,6 +165,9 @@ ANSWER_SETS: list[list[str]] = [
     ["--http", "stdlib"],
     ["--no-observability"],
     ["--http", "stdlib", "--no-observability"],
+    ["--http", "gin"],
+    ["--preset", "minimal", "--http", "echo", "--no-observability"],
+    ["--http", "fiber", "--db", "mysql"],
     ["--module", "example.com/bank/ledger"],
     ["--module-prefix", "example.com/team"],
     ["--module-prefix", "example.com/team", "--module", "example.com/other/svc"],
