@@ -264,24 +264,55 @@ class Guards:
         self.reach = {c: sum(c in s for s in combos) for c in self.components}
 
     def needers(self, has: Sequence[bool], what: str) -> frozenset[str]:
+        """The components whose every probe has the line. A line that one component makes
+        redundant (its own requirements imply the version another component needs spelt out, as
+        gin's graph implies klauspost/compress where observability needs it listed) is needed by
+        a term "c unless x": c without x."""
         needed = frozenset(c for c in self.components
                            if all(h for p, h in zip(self.probes, has, strict=True) if c in p.components))
-        for probe, present in zip(self.probes, has, strict=True):
-            if present != bool(probe.components & needed):
-                raise SystemExit(
-                    f"{what}: needed by probe {probe.name} but by none of its components alone: "
-                    "a module needed only where two components meet; give the glue to one of them")
-        return needed
+        if self.explains(needed, has):
+            return needed
+        for unless in self.components:
+            without = frozenset(f"{c} unless {unless}" for c in self.components if c not in needed and c != unless
+                                and any(c in p.components and unless not in p.components for p in self.probes)
+                                and all(h for p, h in zip(self.probes, has, strict=True)
+                                        if c in p.components and unless not in p.components))
+            if without and self.explains(needed | without, has):
+                return needed | without
+        raise SystemExit(
+            f"{what}: needed by probe {self.first_unexplained(needed, has)} but by none of its components "
+            "alone: a module needed only where two components meet; give the glue to one of them")
+
+    def explains(self, needed: frozenset[str], has: Sequence[bool]) -> bool:
+        return all(present == meets(probe.components, needed)
+                   for probe, present in zip(self.probes, has, strict=True))
+
+    def first_unexplained(self, needed: frozenset[str], has: Sequence[bool]) -> str:
+        return next(p.name for p, h in zip(self.probes, has, strict=True) if h != meets(p.components, needed))
 
     def condition(self, needed: frozenset[str]) -> str:
         """A Jinja test true exactly for the answer sets whose components meet `needed`."""
         if "base" in needed:
             return ""
+        plain = {c for c in needed if " unless " not in c}
         kept: list[str] = []
-        for c in sorted(needed, key=lambda c: (-self.reach[c], c)):  # the most general first
+        for c in sorted(plain, key=lambda c: (-self.reach[c], c)):  # the most general first
             if not any((c, k) in self.implies for k in kept):  # c's services are k's already
                 kept.append(c)
-        return " or ".join(f"'{c}' in components" for c in sorted(kept))
+        tests = [f"'{c}' in components" for c in sorted(kept)]
+        for term in sorted(needed - plain):
+            c, unless = term.split(" unless ")
+            tests.append(f"('{c}' in components and '{unless}' not in components)")
+        return " or ".join(tests)
+
+
+def meets(components: frozenset[str], needed: frozenset[str]) -> bool:
+    """Whether a probe of components needs a line needed by `needed` (see Guards.needers)."""
+    for term in needed:
+        c, _, unless = term.partition(" unless ")
+        if c in components and unless not in components:
+            return True
+    return False
 
 
 def guarded(lines: Sequence[tuple[str, str]]) -> str:

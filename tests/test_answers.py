@@ -64,14 +64,14 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    # 6 (preset, database) pairs x 2 frameworks x 3 caches x 2 observability x 2 graphql = 144
+    # 6 (preset, database) pairs x 5 frameworks x 3 caches x 2 observability x 2 graphql = 360
     # without brokers; every pair but mongo also takes any of the 7 non-empty sets of brokers.
-    assert len(combos) == 144 + 5 * 7 * 24
+    assert len(combos) == 360 + 5 * 7 * 60
     assert {c["graphql"] for c in combos} == {False, True}
-    assert len([c for c in combos if not c["brokers"]]) == 144
+    assert len([c for c in combos if not c["brokers"]]) == 360
     assert {b for c in combos for b in c["brokers"]} == {"rabbitmq", "kafka", "nats"}
     assert "mongo" not in {c["database"] for c in combos if c["brokers"]}
-    assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
+    assert {c["http_framework"] for c in combos} == {"chi", "stdlib", "gin", "echo", "fiber"}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
         ("ledger", "postgres"), ("ledger", "mysql"), ("minimal", "memory"), ("minimal", "postgres"),
@@ -106,8 +106,7 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"go_version": "latest"},
     {"preset": "bank"},
     {"http_framework": "flask"},
-    {"http_framework": "gin"},
-    {"http_framework": "fiber"},
+    {"http_framework": "martini"},
     {"database": "oracle"},
     {"preset": "ledger", "database": "mongo"},
     {"preset": "ledger", "database": "memory"},
@@ -132,6 +131,21 @@ def copier_refusal(template: Path, answers: dict[str, Any], dst: Path) -> str:
         except ValueError as exc:
             return str(exc)
     raise AssertionError(f"plain Copier accepted {answers}")
+
+
+@pytest.mark.parametrize("framework", ["chi", "stdlib", "gin", "echo", "fiber"])
+def test_gogen_and_plain_copier_accept_every_http_framework(framework: str, template_dir: Path,
+                                                            tmp_path: Path) -> None:
+    import copier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_copy(str(template_dir), tmp_path / "copier", data={"project_name": "svc", "http_framework": framework},
+                        defaults=True, unsafe=True, quiet=True, pretend=True, skip_tasks=True)
+    result = CliRunner().invoke(app, ["new", "svc", "--defaults", "--http", framework, "--template", str(template_dir),
+                                      "-o", str(tmp_path / "gogen"), "--no-go-download", "--no-git"])
+    assert result.exit_code == 0, result.stderr
+    assert f"http_framework: {framework}" in (tmp_path / "gogen" / "svc" / ".copier-answers.yml").read_text()
 
 
 def as_text(value: Any) -> str:
@@ -170,6 +184,9 @@ ANSWER_SETS: list[list[str]] = [
     ["--http", "stdlib"],
     ["--no-observability"],
     ["--http", "stdlib", "--no-observability"],
+    ["--http", "gin"],
+    ["--preset", "minimal", "--http", "echo", "--no-observability"],
+    ["--http", "fiber", "--db", "mysql"],
     ["--module", "example.com/bank/ledger"],
     ["--module-prefix", "example.com/team"],
     ["--module-prefix", "example.com/team", "--module", "example.com/other/svc"],

@@ -43,7 +43,7 @@ BAD_INPUT = [
     (["svc", "--module", "Github.com/acme/svc"], "module_path"),
     (["svc", "--module", "github.com/acme/svc/"], "module_path"),
     (["svc", "--http", "flask"], "http_framework"),
-    (["svc", "--http", "gin"], "http_framework"),
+    (["svc", "--http", "fasthttp"], "http_framework"),
     (["svc", "--preset", "bank"], "preset"),
     (["svc", "--db", "oracle"], "database"),
     (["svc", "--preset", "ledger", "--db", "mongo"], "database"),
@@ -217,8 +217,8 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     assert ("rabbitmq", None) in offered["Message brokers (each publishes the outbox and runs a consumer)"]
     assert ("redis", None) in offered["Cache for the query side"]
     assert ("mongo", None) in offered["Store of the preset's aggregates"]
-    assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]
-    assert ("stdlib", None) in offered["HTTP framework of the REST adapter"]
+    for framework in ("chi", "stdlib", "gin", "echo", "fiber"):
+        assert (framework, None) in offered["HTTP framework of the REST adapter"]
     assert final["http_framework"] == "stdlib"
     assert final["module_path"] == "example.com/x/svc"
     from gogen import generate

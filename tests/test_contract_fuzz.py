@@ -5,7 +5,8 @@ gets a 5xx, every response matches the document (status, headers, body), schema-
 are not refused for their shape or field rules and schema-invalid ones are refused. Real
 account and transaction ids (tests/support/fuzz/hooks.py) let generated postings reach the
 business rules. Bounded: GOGEN_FUZZ_EXAMPLES per operation (default 60), seed GOGEN_FUZZ_SEED
-(default 1, so CI is repeatable; change it to explore).
+(default 1, so CI is repeatable; change it to explore); GOGEN_FUZZ_HTTP the HTTP framework
+(default chi).
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ class Service:
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory, require_go: str) -> Path:
+    # GOGEN_FUZZ_HTTP picks the HTTP framework (default chi, the default answer); each one passes
+    # the same generated conformance suite, and tests/test_http_frameworks.py runs every binary.
     service = render_service(tmp_path_factory.mktemp("fuzz") / "ledger-service",
-                             {"project_name": "ledger-service", "preset": "ledger"})
+                             {"project_name": "ledger-service", "preset": "ledger",
+                              "http_framework": os.environ.get("GOGEN_FUZZ_HTTP", "chi")})
     run(["go", "build", "-o", "bin/ledger-service", "./cmd/ledger-service"], service)
     return service
 

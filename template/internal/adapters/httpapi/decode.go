@@ -145,8 +145,7 @@ func decodeError(err error) *requestError {
 	)
 	switch {
 	case errors.As(err, &tooLarge):
-		return &requestError{newProblem(http.StatusRequestEntityTooLarge, "request.too_large",
-			fmt.Sprintf("The body exceeds the limit of %d bytes.", tooLarge.Limit))}
+		return &requestError{tooLargeProblem(tooLarge.Limit)}
 	case errors.Is(err, io.EOF):
 		return malformed("The body is empty; a JSON object is expected.")
 	case errors.Is(err, io.ErrUnexpectedEOF):

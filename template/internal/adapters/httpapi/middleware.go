@@ -3,12 +3,15 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"log/slog"
-	"net/http"
 	"runtime/debug"
 	"time"
 )
+
+// The behaviour every request shares, whatever the framework: the router's base middleware
+// gives each request an id, a logger carrying it and, for the probes, a mark; logs it once
+// served; and turns a panic into a 500 problem. Each framework's router builds that
+// middleware in its own chain from the functions here, so the behaviour is written once.
 
 type contextKey int
 
@@ -20,18 +23,14 @@ const (
 
 const requestIDHeader = "X-Request-Id"
 
-// requestID keeps the caller's X-Request-Id when it is a plausible token and makes one up
-// otherwise, echoes it in the response, and puts it in the request context. It is the
-// correlation id that clients quote and every log line of the request carries.
-func requestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(requestIDHeader)
-		if !validRequestID(id) {
-			id = rand.Text()
-		}
-		w.Header().Set(requestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
-	})
+// requestIDFor returns the caller's X-Request-Id, sent, when it is a plausible token and a
+// new id otherwise. It is the correlation id that clients quote and every log line of the
+// request carries.
+func requestIDFor(sent string) string {
+	if validRequestID(sent) {
+		return sent
+	}
+	return rand.Text()
 }
 
 // validRequestID accepts up to 128 printable ASCII characters, so a caller cannot inject
@@ -48,6 +47,10 @@ func validRequestID(id string) bool {
 	return true
 }
 
+func withRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
 // RequestIDFrom returns the id of the request ctx belongs to, which its responses and log
 // lines carry; outside a request it is empty.
 func RequestIDFrom(ctx context.Context) string {
@@ -55,29 +58,10 @@ func RequestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// accessLog logs one line per request with a logger carrying the request id, and hands that
-// logger to the handlers through the context. Probes are logged at debug level only.
-func accessLog(logger *slog.Logger) Middleware {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			start := time.Now()
-			reqLogger := logger.With(slog.String("request_id", RequestIDFrom(r.Context())))
-			rec := &statusRecorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), loggerKey, reqLogger)))
-
-			level := slog.LevelInfo
-			if isProbe(r) {
-				level = slog.LevelDebug
-			}
-			reqLogger.LogAttrs(r.Context(), level, "http request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status()),
-				slog.Int64("bytes", rec.bytes),
-				slog.Duration("duration", time.Since(start)),
-			)
-		})
-	}
+// withLogger returns ctx with logger, carrying the request id of ctx, as the request's
+// logger.
+func withLogger(ctx context.Context, logger *slog.Logger) context.Context {
+	return context.WithValue(ctx, loggerKey, logger.With(slog.String("request_id", RequestIDFrom(ctx))))
 }
 
 // LoggerFrom returns the logger of the request ctx belongs to, which carries its request id;
@@ -89,91 +73,48 @@ func LoggerFrom(ctx context.Context) *slog.Logger {
 	return slog.Default()
 }
 
-// markProbes marks the requests to the probes' paths in their context, for isProbe.
-func markProbes(probes []Route) Middleware {
+// logRequest logs one line for a request served, with the request's logger. Probes are
+// logged at debug level only.
+func logRequest(ctx context.Context, method, path string, status int, bytes int64, elapsed time.Duration) {
+	level := slog.LevelInfo
+	if isProbe(ctx) {
+		level = slog.LevelDebug
+	}
+	LoggerFrom(ctx).LogAttrs(ctx, level, "http request",
+		slog.String("method", method),
+		slog.String("path", path),
+		slog.Int("status", status),
+		slog.Int64("bytes", bytes),
+		slog.Duration("duration", elapsed),
+	)
+}
+
+// probePaths returns the set of the probes' paths.
+func probePaths(probes []Route) map[string]bool {
 	paths := make(map[string]bool, len(probes))
 	for _, p := range probes {
 		paths[p.Pattern] = true
 	}
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if paths[r.URL.Path] {
-				r = r.WithContext(context.WithValue(r.Context(), probeKey, true))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
+	return paths
 }
 
-// isProbe reports whether r is polled by infrastructure, such as a health probe: frequent
-// and uninteresting.
-func isProbe(r *http.Request) bool {
-	probe, _ := r.Context().Value(probeKey).(bool)
+// markProbe marks ctx as the context of a request polled by infrastructure, for isProbe.
+func markProbe(ctx context.Context) context.Context {
+	return context.WithValue(ctx, probeKey, true)
+}
+
+// isProbe reports whether the request of ctx is polled by infrastructure, such as a health
+// probe: frequent and uninteresting.
+func isProbe(ctx context.Context) bool {
+	probe, _ := ctx.Value(probeKey).(bool)
 	return probe
 }
 
-// recoverer turns a panic into a 500 problem; the panic value and stack go to the log only.
-func recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			v := recover()
-			if v == nil {
-				return
-			}
-			if err, ok := v.(error); ok && errors.Is(err, http.ErrAbortHandler) {
-				panic(v)
-			}
-			LoggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "panic serving request",
-				slog.Any("panic", v),
-				slog.String("stack", string(debug.Stack())),
-			)
-			writeProblem(w, r, internalProblem())
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody caps the size of every request body; reading past the limit fails.
-func limitBody(limit int64) Middleware {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
-// statusRecorder remembers the status code and size of a response.
-type statusRecorder struct {
-	http.ResponseWriter
-	code  int
-	bytes int64
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if s.code == 0 {
-		s.code = code
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if s.code == 0 {
-		s.code = http.StatusOK
-	}
-	n, err := s.ResponseWriter.Write(b)
-	s.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter {
-	return s.ResponseWriter
-}
-
-func (s *statusRecorder) status() int {
-	if s.code == 0 {
-		return http.StatusOK
-	}
-	return s.code
+// logPanic logs a panic recovered while serving a request, with its stack; the client only
+// gets a 500 problem quoting the request id.
+func logPanic(ctx context.Context, v any) {
+	LoggerFrom(ctx).LogAttrs(ctx, slog.LevelError, "panic serving request",
+		slog.Any("panic", v),
+		slog.String("stack", string(debug.Stack())),
+	)
 }
