@@ -97,7 +97,6 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"brokers": ["kafka"]},
     {"brokers": ["sqs"]},
     {"cache": "valkey"},
-    {"grpc": True},
     {"auth": "jwt"},
 ]
 
@@ -163,6 +162,7 @@ ANSWER_SETS: list[list[str]] = [
     ["--preset", "minimal", "--db", "memory", "--cache", "none"],
     ["--preset", "minimal", "--db", "postgres", "--http", "stdlib"],
     ["--data", "brokers=[]", "--auth", "none", "--no-grpc"],
+    ["--grpc", "--preset", "minimal"],
     ["--preset", "minimal", "--module-prefix", "example.org/x", "--http-framework", "stdlib",
      "--description", "x y z"],
     ["--observability", "--preset", "minimal", "--data", "description=one two"],

@@ -51,7 +51,6 @@ BAD_INPUT = [
     (["svc", "--broker", "kafka"], "brokers"),
     (["svc", "--cache", "valkey"], "cache"),
     (["svc", "--auth", "basic"], "auth"),
-    (["svc", "--grpc"], "grpc"),
     (["svc", "--data", "go_version=1.21"], "go_version"),
     (["svc", "--data", "go_version=latest"], "go_version"),
     (["svc", "--data", "observability=maybe"], "observability"),
@@ -205,11 +204,12 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(questionary, "confirm", fake({}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal"})
     assert "What the service starts with" not in asked
-    # questions with one possible answer (brokers, grpc, auth) and those copier.yml does
+    # questions with one possible answer (brokers, auth) and those copier.yml does
     # not ask (module_prefix, go_version) are not asked
     assert asked == ["Go module path", "One-line description of the service",
                      "HTTP framework of the REST adapter", "Store of the preset's aggregates",
-                     "Cache for the query side", "OpenTelemetry tracing and Prometheus metrics"]
+                     "Cache for the query side", "Add a gRPC inbound adapter (the preset's API over gRPC, beside REST)",
+                     "OpenTelemetry tracing and Prometheus metrics"]
     assert ("redis", None) in offered["Cache for the query side"]
     assert ("mongo", None) in offered["Store of the preset's aggregates"]
     assert ("gin", "gin is not implemented yet in this release") in offered["HTTP framework of the REST adapter"]
