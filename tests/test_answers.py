@@ -62,8 +62,9 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    assert len(combos) == 72
+    assert len(combos) == 144
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib"}
+    assert {c["grpc"] for c in combos} == {False, True}
     assert {c["cache"] for c in combos} == {"none", "redis", "memcached"}
     assert {(c["preset"], c["database"]) for c in combos} == {
         ("ledger", "postgres"), ("ledger", "mysql"), ("minimal", "memory"), ("minimal", "postgres"),
