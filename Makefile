@@ -1,4 +1,4 @@
-.PHONY: test lint lock goldens release-tags bench bench-smoke
+.PHONY: test lint lock proto goldens release-tags bench bench-smoke
 
 test:            ## set up and run every test (what CI runs)
 	scripts/test
@@ -10,6 +10,9 @@ lint:
 
 lock:            ## regenerate template/go.mod.jinja and go.sum.jinja from template/go-deps.toml
 	.venv/bin/python scripts/lock_go_deps.py
+
+proto:           ## regenerate the gRPC component's generated code (template/api/gen) from its .proto files
+	.venv/bin/python scripts/proto_gen.py
 
 goldens:         ## refresh golden files after a deliberate template change (review the diff!)
 	.venv/bin/pytest tests/test_golden.py --update-goldens

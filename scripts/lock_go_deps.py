@@ -229,7 +229,9 @@ def tidy_probe(probe: Probe, extra: Mapping[str, Mapping[str, str]]) -> None:
 
 def tidy_all(probes: list[Probe]) -> None:
     """Tidy every probe; when probes select different versions of one module, require the highest
-    in all of them and tidy again, so any combination of components agrees with each probe."""
+    in all of them and tidy again, so any combination of components agrees with each probe. A
+    selected version is a requirement of the .mod file or, for a module the pruned graph keeps
+    out of it (a dependency of a dependency), the version whose sources the .sum file hashes."""
     extra: dict[str, dict[str, str]] = {"go.mod": {}, "tools.mod": {}}
     for _ in range(4):
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -242,6 +244,10 @@ def tidy_all(probes: list[Probe]) -> None:
                 for line in direct + indirect:
                     module, version = line.split()[:2]
                     seen.setdefault(module, set()).add(version)
+                for line in probe.files[name.replace(".mod", ".sum")].splitlines():
+                    module, version, _hash = line.split()
+                    if not version.endswith("/go.mod"):
+                        seen.setdefault(module, set()).add(version)
             split = {m: max(vs, key=version_key) for m, vs in seen.items() if len(vs) > 1}
             settled = settled and not split
             pinned.update(split)

@@ -64,11 +64,12 @@ def test_multiselect_parsing(raw: str, expected: list[str]) -> None:
 
 def test_the_matrix_is_what_the_validators_let_through() -> None:
     combos = matrix.all_combinations()
-    # 6 (preset, database) pairs x 5 frameworks x 3 caches x 2 observability x 2 graphql = 360
-    # without brokers; every pair but mongo also takes any of the 7 non-empty sets of brokers.
-    assert len(combos) == 360 + 5 * 7 * 60
+    # 6 (preset, database) pairs x 5 frameworks x 3 caches x 2 observability x 2 grpc x 2 graphql
+    # = 720 without brokers; every pair but mongo also takes any of the 7 non-empty sets of brokers.
+    assert len(combos) == 720 + 5 * 7 * 120
     assert {c["graphql"] for c in combos} == {False, True}
-    assert len([c for c in combos if not c["brokers"]]) == 360
+    assert {c["grpc"] for c in combos} == {False, True}
+    assert len([c for c in combos if not c["brokers"]]) == 720
     assert {b for c in combos for b in c["brokers"]} == {"rabbitmq", "kafka", "nats"}
     assert "mongo" not in {c["database"] for c in combos if c["brokers"]}
     assert {c["http_framework"] for c in combos} == {"chi", "stdlib", "gin", "echo", "fiber"}
@@ -115,7 +116,6 @@ BAD_ANSWERS: list[dict[str, Any]] = [
     {"brokers": ["sqs"]},
     {"preset": "minimal", "database": "mongo", "brokers": ["rabbitmq"]},
     {"cache": "valkey"},
-    {"grpc": True},
     {"auth": "jwt"},
 ]
 
@@ -203,6 +203,7 @@ ANSWER_SETS: list[list[str]] = [
     ["--preset", "minimal", "--graphql", "--no-observability"],
     ["--data", "graphql=true", "--http", "stdlib"],
     ["--no-graphql"],
+    ["--grpc", "--preset", "minimal"],
     ["--preset", "minimal", "--module-prefix", "example.org/x", "--http-framework", "stdlib",
      "--description", "x y z"],
     ["--observability", "--preset", "minimal", "--data", "description=one two"],

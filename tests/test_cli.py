@@ -51,7 +51,6 @@ BAD_INPUT = [
     (["svc", "--broker", "kafka"], "brokers"),
     (["svc", "--cache", "valkey"], "cache"),
     (["svc", "--auth", "basic"], "auth"),
-    (["svc", "--grpc"], "grpc"),
     (["svc", "--data", "go_version=1.21"], "go_version"),
     (["svc", "--data", "go_version=latest"], "go_version"),
     (["svc", "--data", "observability=maybe"], "observability"),
@@ -207,12 +206,14 @@ def test_prompts_ask_only_what_flags_left_open(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(questionary, "confirm", fake({}))
     final = prompts.ask({"project_name": "svc", "preset": "minimal"})
     assert "What the service starts with" not in asked
-    # questions with one possible answer (grpc, auth) and those copier.yml does not ask
+    # questions with one possible answer (auth) and those copier.yml does not ask
     # (module_prefix, go_version) are not asked
     assert asked == ["Go module path", "One-line description of the service",
                      "HTTP framework of the REST adapter", "Store of the preset's aggregates",
                      "Message brokers (each publishes the outbox and runs a consumer)",
-                     "Cache for the query side", "Add a GraphQL endpoint (gqlgen)",
+                     "Cache for the query side",
+                     "Add a gRPC inbound adapter (the preset's API over gRPC, beside REST)",
+                     "Add a GraphQL endpoint (gqlgen)",
                      "OpenTelemetry tracing and Prometheus metrics"]
     assert ("rabbitmq", None) in offered["Message brokers (each publishes the outbox and runs a consumer)"]
     assert ("redis", None) in offered["Cache for the query side"]
