@@ -48,7 +48,7 @@ BAD_INPUT = [
     (["svc", "--db", "oracle"], "database"),
     (["svc", "--preset", "ledger", "--db", "mongo"], "database"),
     (["svc", "--broker", "sqs"], "brokers"),
-    (["svc", "--broker", "kafka"], "brokers"),
+    (["svc", "--preset", "minimal", "--db", "mongo", "--broker", "kafka"], "brokers"),
     (["svc", "--cache", "valkey"], "cache"),
     (["svc", "--auth", "basic"], "auth"),
     (["svc", "--data", "go_version=1.21"], "go_version"),

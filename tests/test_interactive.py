@@ -51,6 +51,7 @@ def test_prompts_on_a_terminal(tmp_path: Path) -> None:
                  ("Store of the preset", UP + ENTER),              # memory (default) -> postgres
                  ("Message brokers", ENTER),                       # none (default)
                  ("Cache for the query side", ENTER),              # none (default)
+                 ("Add a gRPC inbound adapter", ENTER),            # no (default)
                  ("Add a GraphQL endpoint", "y"),
                  ("OpenTelemetry tracing", "n")]
         for prompt, keys in steps:
