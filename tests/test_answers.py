@@ -141,8 +141,9 @@ def test_gogen_and_plain_copier_accept_every_http_framework(framework: str, temp
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        copier.run_copy(str(template_dir), tmp_path / "copier", data={"project_name": "svc", "http_framework": framework},
-                        defaults=True, unsafe=True, quiet=True, pretend=True, skip_tasks=True)
+        copier.run_copy(str(template_dir), tmp_path / "copier",
+                        data={"project_name": "svc", "http_framework": framework}, defaults=True,
+                        unsafe=True, quiet=True, pretend=True, skip_tasks=True)
     result = CliRunner().invoke(app, ["new", "svc", "--defaults", "--http", framework, "--template", str(template_dir),
                                       "-o", str(tmp_path / "gogen"), "--no-go-download", "--no-git"])
     assert result.exit_code == 0, result.stderr

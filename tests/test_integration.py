@@ -32,7 +32,8 @@ COMBOS = [c for c in ALL if needed(components(c))]
 def test_generated_integration_tests_pass(combo: dict[str, Any], servers: Any, tmp_path: Path,
                                           require_go: str) -> None:
     started = time.monotonic()
-    service = render_service(tmp_path / "svc", {"project_name": "svc", **combo})
+    # Named as in test_go_verify.py and test_lint.py, so that the three share compiled packages.
+    service = render_service(tmp_path / "svc", {"project_name": "ledger-service", **combo})
     env = servers.env(components(combo))
     out = run(["go", "test", "-tags", "integration", "-count=1", "-v", "./..."], service, **env)
     assert "--- PASS" in out
