@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import graphlib
-import itertools
 import os
 import re
 import shutil
@@ -202,7 +200,12 @@ def combinations() -> tuple[list[dict[str, Any]], list[frozenset[str]]]:
 def choose_probes() -> list[Probe]:
     """Two probes per component: the valid combination whose companions pin the fewest modules
     (so lines a component does not need are missing from at least one of its probes), and the
-    one whose companions differ most from those."""
+    one whose companions differ most from those. Then the covering set the tests verify: its
+    combinations meet every pair of factors, so a line one component makes redundant for another
+    (gin's graph already selects the klauspost/compress observability needs listed) shows up as
+    a "c unless x" guard, and every combination CI builds passes `go mod tidy -diff` by
+    construction. Still linear in components: the covering set grows with the largest pair of
+    factors, not with their product."""
     owned = Counter(load_pins().owner.values())
     combos, sets = combinations()
     chosen: dict[frozenset[str], Probe] = {}
@@ -212,6 +215,10 @@ def choose_probes() -> list[Probe]:
         far = max(having, key=lambda i: (len(sets[i] ^ sets[light]), sorted(sets[i])))
         for i in (light, far):
             chosen.setdefault(sets[i], Probe(combos[i], sets[i]))
+    for combo in matrix.covering_set():
+        answers = answering.resolve({**matrix.PROBE, **combo})
+        components = frozenset(answering.components(answers))
+        chosen.setdefault(components, Probe(answers, components))
     return list(chosen.values())
 
 
@@ -371,26 +378,20 @@ def gomod_template(guards: Guards, name: str, first_line: str) -> str:
 def gosum_template(guards: Guards, name: str) -> str:
     groups = [p.files[name].splitlines() for p in guards.probes]
     lines = [(line, guards.condition(guards.needers([line in set(g) for g in groups], f"{name}: {line}")))
-             for line in merge_orders(groups)]
+             for line in gosum_order(line for g in groups for line in g)]
     return GENERATED_HEADER + guarded(lines)
 
 
-def merge_orders(groups: Sequence[list[str]]) -> list[str]:
-    """A total order consistent with every probe's (sorted) line order: go sorts go.sum by
-    module path and then semantic version, and each probe's file is in that order already."""
-    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
-    for lines in groups:
-        for a, b in itertools.pairwise(lines):
-            sorter.add(b, a)
-        for line in lines:
-            sorter.add(line)
-    sorter.prepare()
-    order: list[str] = []
-    while sorter.is_active():
-        ready = sorted(sorter.get_ready())
-        order.extend(ready)
-        sorter.done(*ready)
-    return order
+def gosum_order(lines: Iterable[str]) -> list[str]:
+    """go.sum's own order (golang.org/x/mod/module.Sort): by module path, then semantic version,
+    a version's source hash before its go.mod hash. Merging the probes' orders is not enough:
+    lines no probe has together (fiber's x448/float16 and mongo's xdg-go/scram) would be
+    ordered by the text of the line, which puts "/go.mod" after the next module."""
+    def key(line: str) -> tuple[Any, ...]:
+        module, version, _hash = line.split()
+        base, gomod, _ = version.partition("/go.mod")
+        return module, version_key(base), bool(gomod)
+    return sorted(set(lines), key=key)
 
 
 # --- main ------------------------------------------------------------------------------------------
