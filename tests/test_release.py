@@ -434,9 +434,11 @@ def test_real_update_from_0_2_0_to_0_3_0(tool: str, head_venv: Path, tmp_path: P
 
 def test_an_update_from_the_latest_release_records_the_new_answer(head_venv: Path, tmp_path: Path) -> None:
     """A new answer (graphql, with its default false) needs no migration: a service of the
-    latest release, updated to HEAD, records it and is exactly what HEAD generates for the same
-    answers, without a GraphQL file or a conflict."""
-    latest = f"v{released_versions()[-1][0]}"
+    newest release without it, updated to HEAD, records it and is exactly what HEAD generates
+    for the same answers, without a GraphQL file or a conflict."""
+    before = [version for version, commit in released_versions()
+              if "graphql" not in yaml.safe_load(sh(["git", "show", f"{commit}:copier.yml"], cwd=ROOT).stdout)]
+    latest = f"v{before[-1]}"
     head = sh(["git", "rev-parse", "HEAD"], cwd=ROOT).stdout.strip()
     gogen_bin = str(head_venv / "gogen")
     env = env_without_network_hints()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import sys
 
+from gogen import answers as answering
+from gogen import matrix
 from support.render import ROOT
 
 TEMPLATE = ROOT / "template"
@@ -26,10 +28,15 @@ def test_no_path_names_the_preset_twice() -> None:
     assert twice == []
 
 
-def test_the_lock_tidies_at_most_two_probes_per_component() -> None:
+def test_the_lock_tidies_two_probes_per_component_and_the_covering_set() -> None:
+    """Linear: two probes per component, plus the covering set CI builds (which grows with the
+    two largest factors, not with the number of combinations)."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from lock_go_deps import choose_probes
 
     probes = choose_probes()
     components = set().union(*(p.components for p in probes))
-    assert len(probes) <= 2 * len(components)
+    assert len(probes) <= 2 * len(components) + len(matrix.covering_set())
+    covered = {frozenset(p.components) for p in probes}
+    for combo in matrix.covering_set():
+        assert frozenset(answering.components(answering.resolve({**matrix.PROBE, **combo}))) in covered
