@@ -16,6 +16,7 @@ EVENTS = "probe.events"
 INSTRUCTIONS = "probe.instructions"
 DEAD_LETTERS = "probe.instructions.dead-letter"
 PARTITIONS = 3
+FENCE = "probe-fence"
 
 
 class KafkaProbe:
@@ -52,7 +53,22 @@ class KafkaProbe:
                 raise RuntimeError(f"the instruction {message.id} was never stored: {outcome}")
             time.sleep(0.2)
 
+    def fence(self) -> None:
+        """Store a record on every partition of the events topic. A broker restarted after a
+        crash may hold a partition's high watermark (how far consumers may read) below the
+        records it had acknowledged until the next write to that partition; the fence is that
+        write, so reading to the high watermark reads every acknowledged event, and an event the
+        broker truly lost stays missing."""
+        outcome: list[Any] = []
+        for partition in range(PARTITIONS):
+            self.producer.produce(EVENTS, value=b"", partition=partition, headers=[(FENCE, b"1")],
+                                  on_delivery=lambda err, _msg: outcome.append(err))
+        self.producer.flush(130)
+        if len(outcome) != PARTITIONS or any(err is not None for err in outcome):
+            raise RuntimeError(f"fencing {EVENTS} failed: {outcome}")
+
     def events(self) -> list[Message]:
+        self.fence()
         consumer = Consumer({"bootstrap.servers": self.server.brokers(), "group.id": f"probe-{time.monotonic_ns()}",
                              "enable.auto.commit": False, "auto.offset.reset": "earliest"})
         try:
@@ -72,6 +88,8 @@ class KafkaProbe:
                     raise KafkaException(record.error())
                 positions[record.partition()] = record.offset() + 1
                 headers = {k: v.decode() for k, v in record.headers() or []}
+                if FENCE in headers:
+                    continue
                 out.append(Message(id=headers.get(f"{PREFIX}id", ""), source=headers.get(f"{PREFIX}source", ""),
                                    type=headers.get(f"{PREFIX}type", ""), subject=headers.get(f"{PREFIX}subject", ""),
                                    data=record.value()))
